@@ -1,0 +1,63 @@
+namespace Sirocco.Language;
+
+/// <summary>One workflow: its keys as Mistral's <c>WorkflowSpec</c> reads them, tasks in document order.</summary>
+public sealed record WorkflowSpec
+{
+    /// <summary>The workflow name (its key in the document; in a workbook the short name, without the workbook prefix).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Where the workflow's key is written.</summary>
+    public required SourcePosition Position { get; init; }
+
+    /// <summary><c>type</c>; <see cref="WorkflowType.Direct"/> when absent.</summary>
+    public WorkflowType Type { get; init; } = WorkflowType.Direct;
+
+    /// <summary><c>description</c>, or null.</summary>
+    public string? Description { get; init; }
+
+    /// <summary><c>tags</c>; empty when absent.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary><c>input</c> parameters in written order; empty when absent.</summary>
+    public IReadOnlyList<InputParameter> Input { get; init; } = [];
+
+    /// <summary><c>output</c> map (values may be expressions), or null when absent.</summary>
+    public OrderedDictionary<string, object?>? Output { get; init; }
+
+    /// <summary><c>output-on-error</c> map, or null.</summary>
+    public OrderedDictionary<string, object?>? OutputOnError { get; init; }
+
+    /// <summary><c>vars</c> map (evaluated once at start), or null.</summary>
+    public OrderedDictionary<string, object?>? Vars { get; init; }
+
+    /// <summary><c>task-defaults</c> as written, or null (already merged into <see cref="Tasks"/>).</summary>
+    public TaskDefaultsSpec? TaskDefaults { get; init; }
+
+    /// <summary>The tasks in document order.</summary>
+    public required IReadOnlyList<TaskSpec> Tasks { get; init; }
+
+    /// <summary>
+    /// The workflow's own part of the document text, as Mistral stores it as the definition of this
+    /// workflow (for a file with one workflow, the whole text).
+    /// </summary>
+    public string Definition { get; init; } = "";
+
+    /// <summary>The task with this name, or null.</summary>
+    public TaskSpec? FindTask(string name) => Tasks.FirstOrDefault(t => t.Name == name);
+
+    /// <summary>
+    /// Direct workflows: the tasks no transition leads to (task-defaults transitions included), in
+    /// document order — where an execution starts. Empty for reverse workflows.
+    /// </summary>
+    public IReadOnlyList<TaskSpec> StartTasks =>
+        Type == WorkflowType.Reverse
+            ? []
+            : Tasks.Where(t => !InboundTasks(t.Name).Any()).ToList();
+
+    /// <summary>
+    /// Direct workflows: the tasks whose effective on-success / on-error / on-complete name
+    /// <paramref name="taskName"/> (guards ignored), in document order. A join counts these.
+    /// </summary>
+    public IEnumerable<TaskSpec> InboundTasks(string taskName) =>
+        Tasks.Where(t => t.AllTransitions.Any(tr => !tr.IsEngineCommand && tr.Name == taskName));
+}
