@@ -14,13 +14,13 @@ public static class LanguageParser
 {
     /// <summary>Parses a workflow file (<c>version</c> + one key per workflow).</summary>
     public static WorkflowListSpec ParseWorkflows(string text, Func<string, string?>? checkExpression = null)
-        => throw new LanguageException(SourcePosition.Start, "not supported: workflow parsing (in progress)");
+        => Parsing.DocumentParser.ParseWorkflows(text, checkExpression);
 
     /// <summary>Parses a workbook (<c>version</c>, <c>name</c>, <c>workflows</c>, <c>actions</c>, ...).</summary>
     public static WorkbookSpec ParseWorkbook(string text, Func<string, string?>? checkExpression = null)
-        => throw new LanguageException(SourcePosition.Start, "not supported: workbook parsing (in progress)");
+        => Parsing.DocumentParser.ParseWorkbook(text, checkExpression);
 
     /// <summary>Parses an ad-hoc action file (<c>version</c> + one key per action).</summary>
     public static ActionListSpec ParseActions(string text, Func<string, string?>? checkExpression = null)
-        => throw new LanguageException(SourcePosition.Start, "not supported: action parsing (in progress)");
+        => Parsing.DocumentParser.ParseActions(text, checkExpression);
 }

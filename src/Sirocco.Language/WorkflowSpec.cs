@@ -56,8 +56,9 @@ public sealed record WorkflowSpec
 
     /// <summary>
     /// Direct workflows: the tasks whose effective on-success / on-error / on-complete name
-    /// <paramref name="taskName"/> (guards ignored), in document order. A join counts these.
+    /// <paramref name="taskName"/> (guards ignored), in document order. A join counts these. As in
+    /// Mistral, a transition to a task named like an engine command counts here too.
     /// </summary>
     public IEnumerable<TaskSpec> InboundTasks(string taskName) =>
-        Tasks.Where(t => t.AllTransitions.Any(tr => !tr.IsEngineCommand && tr.Name == taskName));
+        Tasks.Where(t => t.AllTransitions.Any(tr => tr.Name == taskName));
 }
