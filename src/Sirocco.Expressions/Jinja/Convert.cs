@@ -17,10 +17,11 @@ internal static class Convert
         }
         switch (value)
         {
+            case BigInteger bi:
+                return PyNum.Normalize(bi);
             case null:
             case bool:
             case long:
-            case BigInteger:
             case double:
             case string:
                 return value;

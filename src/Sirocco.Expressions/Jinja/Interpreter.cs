@@ -123,7 +123,7 @@ internal sealed class Interpreter
                     break;
                 case CallBlockStmt c:
                     {
-                        var caller = new MacroCallable("caller", c.Parameters, c.Defaults, c.Body, frame, null);
+                        var caller = new MacroCallable("caller", c.Parameters, c.Defaults, c.Body, frame);
                         var target = Eval(c.Call.Target, frame);
                         var args = EvalArgs(c.Call.Args, frame);
                         args.Keywords.Add(new("caller", caller));

@@ -241,7 +241,7 @@ internal static class Methods
             case "rjust":
                 {
                     var p = a.Bind(name, ["width", "fillchar"], 1);
-                    var width = (int)Math.Min(PyNum.ToBig(p[0]), int.MaxValue);
+                    var width = (int)BigInteger.Min(PyNum.ToBig(p[0]), int.MaxValue);
                     ip.Budget.CheckSize(width);
                     var fill = Opt(p[1]) is string f && f.Length == 1 ? f[0] : ' ';
                     return Justify(s, width, fill, name);
@@ -249,7 +249,7 @@ internal static class Methods
             case "zfill":
                 {
                     var p = a.Bind(name, ["width"], 1);
-                    var width = (int)Math.Min(PyNum.ToBig(p[0]), int.MaxValue);
+                    var width = (int)BigInteger.Min(PyNum.ToBig(p[0]), int.MaxValue);
                     ip.Budget.CheckSize(width);
                     if (s.Length >= width)
                     {

@@ -7,7 +7,7 @@ namespace Sirocco.Expressions.Jinja;
 /// <summary>Python integers: long when it fits, BigInteger otherwise.</summary>
 internal static class PyNum
 {
-    public static object Normalize(BigInteger value) => value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+    public static object Normalize(BigInteger value) => value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
 
     public static bool IsInt(object? v) => v is long or int or BigInteger or bool;
 
@@ -44,7 +44,7 @@ internal static class PyNum
             throw new JinjaRuntimeError("OverflowError", "cannot convert float infinity to integer");
         }
         var t = Math.Truncate(d);
-        return t >= -9.2e18 && t <= 9.2e18 ? (long)t : new BigInteger(t);
+        return t >= -9.2e18 && t <= 9.2e18 ? (object)(long)t : new BigInteger(t);
     }
 
     /// <summary>Python's round-half-even of a float to <paramref name="digits"/> decimals, on its exact binary value.</summary>
