@@ -1,5 +1,4 @@
 using Sirocco.Language.Yaml;
-using Sirocco.Values;
 
 namespace Sirocco.Language.Parsing;
 
@@ -18,6 +17,11 @@ internal static class ActionParser
         }
 
         var errorsBefore = ctx.Errors.Count;
+        if (entry.KeyNode is YamlScalar { Value: not string })
+        {
+            ctx.Invalid(entry.KeyNode, $"{ParseContext.Repr(entry.KeyNode)} is not of type 'string' (action name)");
+        }
+
         NameRules.CheckDefinitionName(name, position, ctx);
         ctx.RejectUnknownKeys(map, Keys);
 
@@ -94,6 +98,4 @@ internal static class ActionParser
             Definition = definition,
         };
     }
-
-    public static string DescribeValue(YamlNode node) => Py.Repr(node.ToValue());
 }

@@ -31,6 +31,12 @@ internal static partial class TaskParser
         }
 
         var errorsBefore = ctx.Errors.Count;
+        if (entry.KeyNode is YamlScalar { Value: not string })
+        {
+            // Mistral crashes on such a name (TypeError); say what is wrong instead.
+            ctx.Invalid(entry.KeyNode, $"task name {ParseContext.Repr(entry.KeyNode)} is not of type 'string' (quote it)");
+        }
+
         ctx.RejectUnknownKeys(map, type == WorkflowType.Direct ? DirectKeys : ReverseKeys);
 
         if (name.Length > MaxTaskNameLength)

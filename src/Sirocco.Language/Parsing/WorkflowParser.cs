@@ -176,7 +176,7 @@ internal static class WorkflowParser
     {
         if (defaults is null)
         {
-            return task;
+            return task with { SafeRerun = task.SafeRerun ?? false };
         }
 
         return task with
