@@ -1,4 +1,5 @@
 using Sirocco.Engine.Events;
+using Sirocco.Engine.Execution;
 using Sirocco.Engine.Model;
 
 namespace Sirocco.Engine;
@@ -11,13 +12,15 @@ public static class WorkflowEngine
 {
     /// <summary>
     /// Applies <paramref name="e"/> to <paramref name="state"/> (null only for <see cref="StartWorkflow"/>).
-    /// The state is changed in place. Errors in the workflow (bad expressions, failing actions) end up in the state;
-    /// a request the engine refuses throws <see cref="EngineException"/> and leaves the state unchanged.
+    /// The state is changed in place. Errors in the workflow (bad expressions, failing actions) end up in the state,
+    /// as Mistral records them. A request the engine refuses (bad input at start, pausing a completed execution,
+    /// rerunning a task that did not fail, an unknown action execution id) throws <see cref="EngineException"/>
+    /// before anything is changed.
     /// </summary>
     public static StepResult Step(ExecutionState? state, EngineEvent e, StepContext ctx)
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(ctx);
-        throw new EngineException("NotSupportedException", "not supported: engine step (being built)");
+        return new StepRunner(ctx).Run(state, e);
     }
 }

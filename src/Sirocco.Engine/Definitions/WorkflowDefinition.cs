@@ -67,6 +67,9 @@ public interface IDefinitionResolver
 
     /// <summary>The non-standard action named exactly <paramref name="name"/> in exactly <paramref name="namespace"/>, or null.</summary>
     ActionDefinition? FindAction(string name, string @namespace);
+
+    /// <summary>The variables of the stored environment with this name (for <c>params.env</c> given as a name), or null.</summary>
+    OrderedDictionary<string, object?>? FindEnvironment(string name) => null;
 }
 
 /// <summary>A resolver that knows nothing: only standard actions and the execution's own workflow work.</summary>

@@ -51,6 +51,9 @@ public sealed record StartWorkflow : EngineEvent
     /// <summary>Sub-workflows: the root execution of the tree.</summary>
     public string? RootExecutionId { get; init; }
 
+    /// <summary>Sub-workflows: the root execution's environment, which expressions in the sub-workflow read as <c>__env</c>.</summary>
+    public OrderedDictionary<string, object?>? RootEnv { get; init; }
+
     /// <summary>Project id to stamp on the execution.</summary>
     public string? ProjectId { get; init; }
 }

@@ -14,6 +14,15 @@ public sealed class ArmedTimer
 
     /// <summary>When it is due (UTC).</summary>
     public DateTime DueAt { get; set; }
+
+    /// <summary>The policy value the timer was armed with (seconds), for the texts Mistral writes.</summary>
+    public object? Seconds { get; set; }
+
+    /// <summary>wait-after: the state the task completed with, replayed when the timer fires.</summary>
+    public string? EndState { get; set; }
+
+    /// <summary>wait-after: the state_info the task completed with.</summary>
+    public string? EndStateInfo { get; set; }
 }
 
 /// <summary>Kinds of durable timers.</summary>
@@ -30,4 +39,7 @@ public static class TimerKinds
 
     /// <summary>timeout: fail the task if it is not complete yet.</summary>
     public const string Timeout = "timeout";
+
+    /// <summary>retry of a join task: re-check the join condition.</summary>
+    public const string RetryJoin = "retry-join";
 }

@@ -67,8 +67,17 @@ public sealed class WorkflowExecution
     /// <summary>The workflow definition text as it was when the execution started (Mistral keeps a spec snapshot).</summary>
     public string Definition { get; set; } = "";
 
-    /// <summary>Engine commands held back by a <c>pause</c> command, run on resume (Mistral's command backlog).</summary>
+    /// <summary>Commands held back by a <c>pause</c> command, run on resume (Mistral's command backlog).</summary>
     public List<BacklogCommand> CommandBacklog { get; set; } = [];
+
+    /// <summary>
+    /// The environment expressions see as <c>__env</c> / <c>env()</c>: <c>params.env</c> (evaluated) for a root
+    /// execution, the root execution's for a sub-workflow (Mistral always reads the root's).
+    /// </summary>
+    public OrderedDictionary<string, object?> Env { get; set; } = [];
+
+    /// <summary>Runtime data (<c>index</c> for a with-items sub-workflow, ...).</summary>
+    public OrderedDictionary<string, object?> RuntimeContext { get; set; } = [];
 
     /// <summary>Creation time (UTC).</summary>
     public DateTime CreatedAt { get; set; }
@@ -77,18 +86,27 @@ public sealed class WorkflowExecution
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>A transition held back behind a <c>pause</c> command: run on resume as if the task had just completed.</summary>
+/// <summary>
+/// A workflow command held back behind a <c>pause</c> command (Mistral's command backlog, kept in the execution's
+/// runtime context as <c>cmd.to_dict()</c>): run on resume.
+/// </summary>
 public sealed class BacklogCommand
 {
-    /// <summary>The task execution whose completion produced the command.</summary>
-    public required string TaskExecutionId { get; set; }
+    /// <summary>The command: a task name to run, or <c>fail</c> / <c>succeed</c> / <c>pause</c> / <c>noop</c>.</summary>
+    public required string CommandName { get; set; }
 
-    /// <summary>Target task name or engine command (<c>fail</c>, <c>succeed</c>, <c>pause</c>, <c>noop</c>).</summary>
-    public required string Target { get; set; }
+    /// <summary>The task spec the command belongs to (the target task, or for an engine command the task that produced it).</summary>
+    public required string TaskName { get; set; }
 
-    /// <summary>The clause it came from: <c>on-success</c>, <c>on-error</c> or <c>on-complete</c>.</summary>
-    public required string Event { get; set; }
+    /// <summary>The inbound context the task will get.</summary>
+    public OrderedDictionary<string, object?> Context { get; set; } = [];
 
-    /// <summary>Evaluated params of an engine command (<c>msg</c>).</summary>
-    public OrderedDictionary<string, object?> Params { get; set; } = [];
+    /// <summary><c>[{"task_id": ..., "event": ...}]</c> of the triggering task.</summary>
+    public List<object?>? TriggeredBy { get; set; }
+
+    /// <summary>True when the command carries a <c>msg</c> (engine commands).</summary>
+    public bool HasMsg { get; set; }
+
+    /// <summary>The evaluated <c>msg</c> of an engine command.</summary>
+    public object? Msg { get; set; }
 }

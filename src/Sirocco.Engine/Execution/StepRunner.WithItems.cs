@@ -1,0 +1,216 @@
+using Sirocco.Expressions;
+using Sirocco.Engine.DataFlow;
+using Sirocco.Engine.Model;
+using Sirocco.Values;
+
+namespace Sirocco.Engine.Execution;
+
+/// <summary>
+/// with-items (Mistral's <c>WithItemsTask</c>): one action (or sub-workflow) per item, all inputs computed first,
+/// at most <c>concurrency</c> in flight, results in item order; the task ends when every item has an accepted result.
+/// Bookkeeping lives in the task's runtime context as Mistral keeps it (<c>with_items: {count, capacity}</c>).
+/// </summary>
+internal sealed partial class StepRunner
+{
+    private const string WithItemsKey = "with_items";
+
+    private void WithItemsScheduleActions(TaskRun task)
+    {
+        var ex = task.Ex!;
+        var values = GetWithItemsValues(task);
+        if (ex.RuntimeContext.GetValueOrDefault(WithItemsKey) is not OrderedDictionary<string, object?> { Count: > 0 })
+        {
+            var count = values.Count == 0 ? 0 : values.Values.First().Count;
+            ex.RuntimeContext[WithItemsKey] = new OrderedDictionary<string, object?>
+            {
+                ["capacity"] = ex.RuntimeContext.GetValueOrDefault("concurrency"),
+                ["count"] = (long)count,
+            };
+            Touch(ex);
+        }
+        var inputs = new List<(int Index, OrderedDictionary<string, object?> Input)>();
+        foreach (var i in NextIndexes(ex))
+        {
+            var itemCtx = new OrderedDictionary<string, object?>();
+            foreach (var (var, items) in values)
+            {
+                itemCtx[var] = items[i];
+            }
+            // The inbound context wins over item variables of the same name (§10.12).
+            itemCtx = Dicts.Merge(itemCtx, task.Ctx);
+            inputs.Add((i, GetActionInput(task, itemCtx)));
+        }
+        if (inputs.Count == 0)
+        {
+            Complete(task, States.Success, null);
+            return;
+        }
+        foreach (var (i, input) in inputs)
+        {
+            var target = GetTarget(task, input);
+            if (task.Spec.IsWorkflowTask)
+            {
+                ScheduleWorkflowAction(task, input, i);
+            }
+            else
+            {
+                ScheduleRegularAction(task, GetActionDescriptor(task), input, target, i);
+            }
+            DecreaseCapacity(ex);
+        }
+    }
+
+    /// <summary>Evaluated <c>with-items</c> collections by variable; Python iteration rules (a dict yields keys, a string characters).</summary>
+    private OrderedDictionary<string, List<object?>> GetWithItemsValues(TaskRun task)
+    {
+        var spec = new OrderedDictionary<string, object?>();
+        foreach (var w in task.Spec.WithItems)
+        {
+            spec[w.Variable] = w.Collection;
+        }
+        var evaluated = Evaluate(spec, TaskExpressionContext(task.Ex!), task.Ex) as OrderedDictionary<string, object?> ?? [];
+        var result = new OrderedDictionary<string, List<object?>>();
+        var requiredLength = -1;
+        foreach (var (var, items) in evaluated)
+        {
+            List<object?> list = items switch
+            {
+                IList<object?> l => [.. l],
+                IDictionary<string, object?> d => d.Keys.Select(k => (object?)k).ToList(),
+                string s => s.EnumerateRunes().Select(r => (object?)r.ToString()).ToList(),
+                _ => throw new MistralError("InputException",
+                    $"Wrong input format for: {PyText.Repr(result.ToDictionary(kv => kv.Key, kv => (object?)kv.Value))}. Iterable type is expected for each value."),
+            };
+            result[var] = list;
+            if (requiredLength < 0)
+            {
+                requiredLength = list.Count;
+            }
+            else if (list.Count != requiredLength)
+            {
+                throw new MistralError("InputException", $"Wrong input format for: {PyText.Repr(evaluated)}. All arrays must have the same length.");
+            }
+        }
+        return result;
+    }
+
+    private OrderedDictionary<string, object?> WithItemsContext(TaskExecution ex) =>
+        ex.RuntimeContext.GetValueOrDefault(WithItemsKey) as OrderedDictionary<string, object?>
+        ?? new OrderedDictionary<string, object?> { ["count"] = 0L, ["concurrency"] = 0L, ["capacity"] = 0L };
+
+    private long WithItemsCount(TaskExecution ex) => Seconds(WithItemsContext(ex).GetValueOrDefault("count"));
+
+    private long? Concurrency(TaskExecution ex) =>
+        ex.RuntimeContext.GetValueOrDefault("concurrency") is { } c && Py.Truthy(c) ? Seconds(c) : null;
+
+    /// <summary>Results of a task, action executions and sub-workflows alike: (index, accepted, state).</summary>
+    private IEnumerable<(int Index, bool Accepted, string State)> Executions(TaskExecution ex) =>
+        ActionsOf(ex).Select(a => (a.Index, a.Accepted, a.State))
+            .Concat(ChildrenOf(ex).Select(c => (c.Index, c.Accepted, c.State)));
+
+    private List<int> NextIndexes(TaskExecution ex)
+    {
+        var ctx = WithItemsContext(ex);
+        var capacity = ctx.GetValueOrDefault("capacity");
+        var count = (int)WithItemsCount(ex);
+        var execs = Executions(ex).ToList();
+        var accepted = execs.Where(e => e.Accepted && States.IsCompleted(e.State)).Select(e => e.Index).ToHashSet();
+        var unaccepted = execs.Where(e => !e.Accepted && States.IsCompleted(e.State)).Select(e => e.Index).ToHashSet();
+        var candidates = unaccepted.Except(accepted).OrderBy(i => i).ToList();
+        List<int> indices;
+        if (candidates.Count > 0)
+        {
+            indices = [.. candidates];
+            var max = candidates[^1];
+            if (max < count - 1)
+            {
+                indices.AddRange(Enumerable.Range(max + 1, count - max - 1));
+            }
+        }
+        else
+        {
+            var start = execs.Count(e => e.Accepted || e.State is States.Running or States.Idle);
+            indices = start < count ? [.. Enumerable.Range(start, count - start)] : [];
+        }
+        if (capacity is long cap)
+        {
+            indices = indices.Take((int)Math.Max(0, cap)).ToList();
+        }
+        return indices;
+    }
+
+    private void DecreaseCapacity(TaskExecution ex)
+    {
+        var ctx = WithItemsContext(ex);
+        if (ctx.GetValueOrDefault("capacity") is long capacity)
+        {
+            if (capacity < 1)
+            {
+                throw new MistralError("RuntimeError", $"Can't decrease with-items capacity [capacity={capacity}, count=1]");
+            }
+            ctx["capacity"] = capacity - 1;
+            Touch(ex);
+        }
+    }
+
+    private void IncreaseCapacity(TaskExecution ex)
+    {
+        var ctx = WithItemsContext(ex);
+        if (Concurrency(ex) is long concurrency && ctx.GetValueOrDefault("capacity") is long capacity && capacity < concurrency)
+        {
+            ctx["capacity"] = capacity + 1;
+            Touch(ex);
+        }
+    }
+
+    /// <summary>Mistral's <c>WithItemsTask.on_action_complete</c>.</summary>
+    private void WithItemsOnActionComplete(TaskRun task)
+    {
+        var ex = task.Ex!;
+        if (States.IsCompleted(ex.State))
+        {
+            return;
+        }
+        IncreaseCapacity(ex);
+        if (IsWithItemsCompleted(ex))
+        {
+            var execs = Executions(ex).ToList();
+            if (execs.Any(e => e.Accepted && e.State == States.Cancelled))
+            {
+                Complete(task, States.Cancelled, "One or more actions was cancelled.");
+            }
+            else if (execs.Any(e => e.Accepted && e.State == States.Error))
+            {
+                Complete(task, States.Error, "One or more actions had failed.");
+            }
+            else
+            {
+                Complete(task, States.Success, null);
+            }
+            return;
+        }
+        var inFlightOrDone = Executions(ex).Count(e => e.Accepted || e.State == States.Running);
+        if (WithItemsCount(ex) > inFlightOrDone && Concurrency(ex) is not null)
+        {
+            WithItemsScheduleActions(task);
+        }
+    }
+
+    private bool IsWithItemsCompleted(TaskExecution ex)
+    {
+        var execs = Executions(ex).ToList();
+        if (execs.Any(e => e.Accepted && e.State == States.Cancelled))
+        {
+            return true;
+        }
+        var acceptedCount = execs.Count(e => e.Accepted);
+        var count = WithItemsCount(ex);
+        if (count == 0)
+        {
+            count = 1;
+        }
+        var concurrency = Concurrency(ex);
+        var fullCapacity = concurrency is null || (WithItemsContext(ex).GetValueOrDefault("capacity") is long cap && cap == concurrency);
+        return count == acceptedCount && fullCapacity;
+    }
+}

@@ -1,0 +1,29 @@
+using Sirocco.Engine.Execution;
+using Sirocco.Engine.Model;
+using Sirocco.Language;
+
+namespace Sirocco.Engine;
+
+/// <summary>What a task execution's result is, as <c>task().result</c> and the API's task <c>result</c> field show it.</summary>
+public static class TaskResults
+{
+    /// <summary>
+    /// The results of the task's accepted action executions (or sub-workflow outputs) in item order: a list for a
+    /// with-items task; otherwise the single value, or a list when there are zero or several.
+    /// </summary>
+    public static object? Of(ExecutionState state, TaskExecution task)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(task);
+        var withItems = false;
+        try
+        {
+            withItems = SpecCache.GetWorkflowSpec(state.Workflow).FindTask(task.Name)?.HasWithItems ?? false;
+        }
+        catch (Exception e) when (e is LanguageException or MistralError)
+        {
+            // A definition that no longer parses: fall back to the plain shape.
+        }
+        return TaskResultsCore.Result(state, task, withItems);
+    }
+}
