@@ -1,10 +1,15 @@
+using System.Collections.Concurrent;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Sirocco.Expressions.Yaql;
 
-/// <summary>Mistral's inline YAQL evaluator: <c>&lt;% ... %&gt;</c> inside strings.</summary>
+/// <summary>Mistral's inline YAQL evaluator: <c>&lt;% ... %&gt;</c> inside strings, with Mistral's error messages.</summary>
 public static partial class YaqlEvaluator
 {
+    private const int CacheLimit = 10_000;
+    private static readonly ConcurrentDictionary<string, object> Cache = new(StringComparer.Ordinal);
+
     /// <summary>Mistral's recognition: <c>&lt;%.*?%&gt;</c> (no newline inside).</summary>
     public static bool IsExpression(string text)
     {
@@ -12,20 +17,142 @@ public static partial class YaqlEvaluator
         return InlinePattern().IsMatch(text);
     }
 
-    /// <summary>Evaluates a string holding YAQL: one whole-string expression gives its native value, else each one is replaced by Python <c>str()</c> of its value.</summary>
+    /// <summary>
+    /// Evaluates a string holding YAQL: one whole-string expression gives its native value (run-time values such as
+    /// sets kept), else each expression is replaced, in turn, by Python <c>str()</c> of its value.
+    /// </summary>
+    /// <exception cref="ExpressionException">the first expression that fails.</exception>
     public static object? Evaluate(string text, object? context, IExecutionFunctions? functions, EvaluationLimits limits)
     {
-        _ = text;
-        _ = context;
-        _ = functions;
-        _ = limits;
-        throw new NotSupportedException("not supported: YAQL expressions (being built)");
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(limits);
+        object? result = text;
+        foreach (Match match in InlinePattern().Matches(text))
+        {
+            var inner = match.Value.Trim('<', '%', '>');
+            var value = EvaluateExpression(inner, context, functions, limits);
+            if (match.Length == text.Length)
+            {
+                result = value;
+            }
+            else
+            {
+                result = ((string)result!).Replace(match.Value, PyText.Str(value), StringComparison.Ordinal);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Evaluates one bare YAQL expression (the text inside <c>&lt;% %&gt;</c>) against a data context.</summary>
+    /// <exception cref="ExpressionException">a syntax or evaluation error, with Mistral's message.</exception>
+    public static object? EvaluateExpression(string expression, object? context, IExecutionFunctions? functions = null, EvaluationLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        limits ??= EvaluationLimits.Default;
+        expression = expression.Trim();
+        var compiled = Compile(expression);
+        if (compiled is YaqlParseException pe)
+        {
+            throw SyntaxError(expression, pe, context);
+        }
+        var interp = new Interpreter(new Budget(limits), functions, context);
+        var scope = new Scope(null);
+        scope.Set(string.Empty, context);
+        scope.Set("1", context);
+        if (context is IDictionary<string, object?> map)
+        {
+            scope.Set("__env", map.TryGetValue("__env", out var env) ? env : null);
+            scope.Set("__execution", map.TryGetValue("__execution", out var ex) ? ex : null);
+            scope.Set("__task_execution", map.TryGetValue("__task_execution", out var te) ? te : null);
+        }
+        try
+        {
+            return interp.ConvertOutput(interp.Eval((YaqlNode)compiled, scope));
+        }
+        catch (YaqlRuntimeException e)
+        {
+            throw EvaluationError(expression, e.Kind, e.Message, context, e);
+        }
+        catch (InsufficientExecutionStackException e)
+        {
+            throw EvaluationError(expression, "LimitExceeded", "evaluation nested too deeply", context, e);
+        }
+        catch (RegexMatchTimeoutException e)
+        {
+            throw EvaluationError(expression, "LimitExceeded", "regular expression took too long", context, e);
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw EvaluationError(expression, "LimitExceeded", "expression consumed too much memory", context, e);
+        }
     }
 
     /// <summary>Checks the syntax of every YAQL expression in the string.</summary>
+    /// <exception cref="ExpressionSyntaxException">the first one that does not parse.</exception>
     public static void ValidateSyntax(string text)
     {
-        _ = text;
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (Match match in InlinePattern().Matches(text))
+        {
+            var inner = match.Value.Trim('<', '%', '>').Trim();
+            if (Compile(inner) is YaqlParseException pe)
+            {
+                throw new ExpressionSyntaxException(ExpressionLanguage.Yaql, inner, pe.Message, pe.Kind, pe.Position ?? inner.Length, pe.Message, pe);
+            }
+        }
+    }
+
+    /// <summary>Parses a bare YAQL expression (cached by text).</summary>
+    /// <exception cref="ExpressionSyntaxException">it does not parse.</exception>
+    public static YaqlNode Parse(string expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var compiled = Compile(expression);
+        return compiled is YaqlParseException pe
+            ? throw new ExpressionSyntaxException(ExpressionLanguage.Yaql, expression, pe.Message, pe.Kind, pe.Position ?? expression.Length, pe.Message, pe)
+            : (YaqlNode)compiled;
+    }
+
+    private static object Compile(string expression)
+    {
+        if (Cache.TryGetValue(expression, out var cached))
+        {
+            return cached;
+        }
+        object compiled;
+        try
+        {
+            compiled = Parser.Parse(expression);
+        }
+        catch (YaqlParseException e)
+        {
+            compiled = e;
+        }
+        if (Cache.Count >= CacheLimit)
+        {
+            Cache.Clear();
+        }
+        Cache[expression] = compiled;
+        return compiled;
+    }
+
+    private static string Message(string expression, string reason, object? context)
+    {
+        var sb = new StringBuilder("Can not evaluate YAQL expression [expression=");
+        sb.Append(expression).Append(", error=").Append(reason).Append(", data=");
+        var data = PyText.Repr(context);
+        // the data part is for humans; keep messages bounded for huge contexts
+        sb.Append(data.Length > 4096 ? data[..4096] + "..." : data).Append(']');
+        return sb.ToString();
+    }
+
+    private static ExpressionSyntaxException SyntaxError(string expression, YaqlParseException e, object? context) =>
+        new(ExpressionLanguage.Yaql, expression, e.Message, e.Kind, e.Position ?? expression.Length, Message(expression, e.Message, context), e);
+
+    private static ExpressionEvaluationException EvaluationError(string expression, string kind, string reason, object? context, Exception inner)
+    {
+        // Python's str(KeyError('k')) is the quoted key; other exceptions show their message.
+        return new(ExpressionLanguage.Yaql, expression, reason, kind, Message(expression, reason, context), inner);
     }
 
     [GeneratedRegex("<%.*?%>", RegexOptions.CultureInvariant)]
