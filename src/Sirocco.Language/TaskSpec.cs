@@ -18,6 +18,12 @@ public sealed record TaskSpec
     /// <summary>Where the task's key is written.</summary>
     public required SourcePosition Position { get; init; }
 
+    /// <summary>
+    /// Where each keyword's value is written in the task (e.g. <c>KeyPositions["publish"]</c>), so a run-time
+    /// error can point into the text.
+    /// </summary>
+    public IReadOnlyDictionary<string, SourcePosition> KeyPositions { get; init; } = new Dictionary<string, SourcePosition>();
+
     /// <summary>The type of the workflow the task belongs to (Mistral injects it into every task).</summary>
     public required WorkflowType Type { get; init; }
 

@@ -45,6 +45,9 @@ public sealed record WorkflowSpec
     /// <summary>The task with this name, or null.</summary>
     public TaskSpec? FindTask(string name) => Tasks.FirstOrDefault(t => t.Name == name);
 
+    /// <summary>Where each workflow keyword's value is written (e.g. <c>KeyPositions["output"]</c>).</summary>
+    public IReadOnlyDictionary<string, SourcePosition> KeyPositions { get; init; } = new Dictionary<string, SourcePosition>();
+
     /// <summary>
     /// Direct workflows: the tasks no transition leads to (task-defaults transitions included), in
     /// document order — where an execution starts. Empty for reverse workflows.
@@ -52,7 +55,7 @@ public sealed record WorkflowSpec
     public IReadOnlyList<TaskSpec> StartTasks =>
         Type == WorkflowType.Reverse
             ? []
-            : Tasks.Where(t => !InboundTasks(t.Name).Any()).ToList();
+            : Graph().Start;
 
     /// <summary>
     /// Direct workflows: the tasks whose effective on-success / on-error / on-complete name
@@ -60,5 +63,50 @@ public sealed record WorkflowSpec
     /// Mistral, a transition to a task named like an engine command counts here too.
     /// </summary>
     public IEnumerable<TaskSpec> InboundTasks(string taskName) =>
-        Tasks.Where(t => t.AllTransitions.Any(tr => tr.Name == taskName));
+        Graph().Inbound.TryGetValue(taskName, out var inbound) ? inbound : [];
+
+    // The graph is asked for on every engine step: computed once per spec (and again after a 'with' copy).
+    // A class, so that publishing it to other threads is one atomic reference write.
+    private TaskGraph? graph;
+
+    private TaskGraph Graph()
+    {
+        var current = graph;
+        if (current is not null && ReferenceEquals(current.For, Tasks))
+        {
+            return current;
+        }
+
+        var built = new TaskGraph(Tasks);
+        graph = built;
+        return built;
+    }
+
+    private sealed class TaskGraph
+    {
+        public TaskGraph(IReadOnlyList<TaskSpec> tasks)
+        {
+            For = tasks;
+            foreach (var task in tasks)
+            {
+                foreach (var target in task.AllTransitions.Select(t => t.Name).Distinct(StringComparer.Ordinal))
+                {
+                    if (!Inbound.TryGetValue(target, out var list))
+                    {
+                        Inbound[target] = list = [];
+                    }
+
+                    list.Add(task);
+                }
+            }
+
+            Start = tasks.Where(t => !Inbound.ContainsKey(t.Name)).ToList();
+        }
+
+        public IReadOnlyList<TaskSpec> For { get; }
+
+        public IReadOnlyList<TaskSpec> Start { get; }
+
+        public Dictionary<string, List<TaskSpec>> Inbound { get; } = new(StringComparer.Ordinal);
+    }
 }

@@ -208,6 +208,7 @@ internal static partial class TaskParser
             OnSuccess = onSuccess,
             OnError = onError,
             OnComplete = onComplete,
+            KeyPositions = map.Entries.Values.ToDictionary(e => e.Key, e => e.Value.Position),
         };
     }
 

@@ -112,6 +112,7 @@ internal static class WorkflowParser
             TaskDefaults = defaults,
             Tasks = tasks,
             Definition = definition,
+            KeyPositions = map.Entries.Values.ToDictionary(e => e.Key, e => e.Value.Position),
         };
 
         if (type == WorkflowType.Direct)
