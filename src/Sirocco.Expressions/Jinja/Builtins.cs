@@ -255,10 +255,6 @@ internal static partial class Builtins
             {
                 v = defaultValue;
             }
-            if (v is Undefined u)
-            {
-                throw u.Fail();
-            }
             return ignoreCase ? IgnoreCase(v) : v;
         };
     }
@@ -270,6 +266,19 @@ internal static partial class Builtins
     {
         var keyed = items.Select((x, i) => (Key: key(x), Item: x, Index: i)).ToList();
         ip.Budget.Step(items.Count * (long)Math.Max(1, Math.Log2(items.Count + 1)));
+        try
+        {
+            SortKeyed(keyed, reverse);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is JinjaRuntimeError or LimitExceededError)
+        {
+            throw e.InnerException;
+        }
+        return keyed.Select(k => k.Item).ToList();
+    }
+
+    private static void SortKeyed(List<(object? Key, object? Item, int Index)> keyed, bool reverse)
+    {
         keyed.Sort((a, b) =>
         {
             // Python sorts with __lt__ only; a stable reverse keeps equal items in order
@@ -283,7 +292,6 @@ internal static partial class Builtins
             }
             return a.Index.CompareTo(b.Index);
         });
-        return keyed.Select(k => k.Item).ToList();
     }
 
     private static IEnumerable<object?> Lazy(Interpreter ip, IEnumerable<object?> source)
@@ -768,6 +776,10 @@ internal static partial class Builtins
                     return new PyIterator(r.Reverse().ToList(), "range_iterator");
                 default:
                     {
+                        if (v is not (IEnumerable<object?> or IDictionary<string, object?>))
+                        {
+                            throw new JinjaRuntimeError("FilterArgumentError", "argument must be iterable");
+                        }
                         var items = Materialize(ip, v);
                         items.Reverse();
                         return items;
@@ -791,7 +803,7 @@ internal static partial class Builtins
             {
                 if (PyNum.IsInt(v) && v is not double)
                 {
-                    return PyNum.Normalize(PyNum.ToBig(v));
+                    return RoundInt(PyNum.ToBig(v), precision);
                 }
                 if (v is double d)
                 {
@@ -844,7 +856,17 @@ internal static partial class Builtins
             var p = a.Bind("sync_do_sort", ["reverse", "case_sensitive", "attribute"], 0);
             var reverse = PyOps.Truthy(Arg(p, 0, false));
             var caseSensitive = PyOps.Truthy(Arg(p, 1, false));
-            var key = AttrGetter(ip, Arg(p, 2, null), !caseSensitive);
+            var attribute = Arg(p, 2, null);
+            Func<object?, object?> key;
+            if (attribute is string multi && multi.Contains(',', StringComparison.Ordinal))
+            {
+                var getters = multi.Split(',').Select(part => AttrGetter(ip, part, !caseSensitive)).ToList();
+                key = x => new PyTuple([.. getters.Select(g => g(x))]);
+            }
+            else
+            {
+                key = AttrGetter(ip, attribute, !caseSensitive);
+            }
             return StableSort(ip, Materialize(ip, v), key, reverse);
         };
         Filters["string"] = (_, v, a) =>
@@ -896,6 +918,10 @@ internal static partial class Builtins
         Filters["truncate"] = (_, v, a) =>
         {
             var p = a.Bind("do_truncate", ["length", "killwords", "end", "leeway"], 0);
+            if (v is not (string or Markup))
+            {
+                throw JinjaRuntimeError.Type($"object of type {PyText.Repr(PyText.TypeName(v))} has no len()");
+            }
             var s = SoftStr(v);
             var len = (int)PyNum.ToBig(Arg(p, 0, 255L));
             var killwords = PyOps.Truthy(Arg(p, 1, false));
@@ -974,6 +1000,23 @@ internal static partial class Builtins
         };
 
         RegisterTests();
+    }
+
+    /// <summary>Python's <c>round(int, ndigits)</c>: half-even at a negative number of digits.</summary>
+    private static object RoundInt(BigInteger value, int digits)
+    {
+        if (digits >= 0)
+        {
+            return PyNum.Normalize(value);
+        }
+        var unit = BigInteger.Pow(10, -digits);
+        var q = BigInteger.DivRem(BigInteger.Abs(value), unit, out var rem);
+        var twice = rem * 2;
+        if (twice > unit || (twice == unit && !q.IsEven))
+        {
+            q += 1;
+        }
+        return PyNum.Normalize(q * unit * value.Sign);
     }
 
     private static IEnumerable<object?> UniqueItems(object? v, Func<object?, object?> key)

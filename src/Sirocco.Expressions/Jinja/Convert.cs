@@ -30,7 +30,8 @@ internal static class Convert
             case Markup m:
                 return m.Text;
             case Undefined u:
-                return u.Strict ? throw u.Fail() : null;
+                // Mistral's str(result) fails on a strict Undefined result; nested ones print as "Undefined"
+                return u.Strict && depth == 0 ? throw u.Fail() : null;
             case IDictionary<string, object?> map:
                 {
                     var result = new OrderedDictionary<string, object?>(map.Count, StringComparer.Ordinal);

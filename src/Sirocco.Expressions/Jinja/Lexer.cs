@@ -232,9 +232,9 @@ internal sealed class Lexer
             p++;
         }
         var minusAfterRaw = false;
-        if (p < _source.Length && (_source[p] == '-' || _source[p] == '+'))
+        if (p < _source.Length && _source[p] == '-')
         {
-            minusAfterRaw = _source[p] == '-';
+            minusAfterRaw = true;
             p++;
         }
         if (string.CompareOrdinal(_source, p, "%}", 0, 2) != 0)
@@ -253,9 +253,11 @@ internal sealed class Lexer
             }
             var q = tag + 2;
             var minusBefore = false;
+            var plusBefore = false;
             if (q < _source.Length && (_source[q] == '-' || _source[q] == '+'))
             {
                 minusBefore = _source[q] == '-';
+                plusBefore = _source[q] == '+';
                 q++;
             }
             while (q < _source.Length && char.IsWhiteSpace(_source[q]))
@@ -290,13 +292,18 @@ internal sealed class Lexer
             {
                 body = body.TrimStart();
             }
-            else if (body.StartsWith('\n'))
-            {
-                body = body[1..];
-            }
             if (minusBefore)
             {
                 body = body.TrimEnd();
+            }
+            else if (!plusBefore)
+            {
+                // lstrip_blocks applies to the endraw tag too
+                var lpos = body.LastIndexOf('\n') + 1;
+                if (lpos > 0 && IsBlank(body, lpos))
+                {
+                    body = body[..lpos];
+                }
             }
             if (body.Length > 0)
             {

@@ -131,7 +131,15 @@ internal sealed class Parser
             {
                 case TokenType.Data:
                     Next();
-                    body.Add(new DataStmt(token.Text) { Position = token.Position });
+                    if (body.Count > 0 && body[^1] is DataStmt previous)
+                    {
+                        // text around a raw block is one piece of data
+                        body[^1] = new DataStmt(previous.Text + token.Text) { Position = previous.Position };
+                    }
+                    else
+                    {
+                        body.Add(new DataStmt(token.Text) { Position = token.Position });
+                    }
                     break;
                 case TokenType.VariableBegin:
                     {

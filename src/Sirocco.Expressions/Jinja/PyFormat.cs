@@ -122,7 +122,7 @@ internal static class PyFormat
             }
             var spec = new Spec
             {
-                Align = flags.Contains('-', StringComparison.Ordinal) ? '<' : '>',
+                Align = flags.Contains('-', StringComparison.Ordinal) ? '<' : '\0',
                 Sign = flags.Contains('+', StringComparison.Ordinal) ? '+' : flags.Contains(' ', StringComparison.Ordinal) ? ' ' : '-',
                 Alternate = flags.Contains('#', StringComparison.Ordinal),
                 ZeroPad = flags.Contains('0', StringComparison.Ordinal) && !flags.Contains('-', StringComparison.Ordinal),
@@ -138,7 +138,7 @@ internal static class PyFormat
                     {
                         text = text[..p];
                     }
-                    text = Pad(text, spec with { ZeroPad = false }, false);
+                    text = Pad(text, spec with { ZeroPad = false, Align = spec.Align == '<' ? '<' : '>' }, false);
                     break;
                 case 'r':
                 case 'a':
@@ -147,7 +147,7 @@ internal static class PyFormat
                     {
                         text = text[..p2];
                     }
-                    text = Pad(text, spec with { ZeroPad = false }, false);
+                    text = Pad(text, spec with { ZeroPad = false, Align = spec.Align == '<' ? '<' : '>' }, false);
                     break;
                 case 'd':
                 case 'i':
@@ -177,7 +177,7 @@ internal static class PyFormat
                     break;
                 case 'c':
                     text = value is string cs && cs.Length == 1 ? cs : PyNum.IsInt(value) ? char.ConvertFromUtf32((int)PyNum.ToBig(value)) : throw JinjaRuntimeError.Type("%c requires int or char");
-                    text = Pad(text, spec with { ZeroPad = false }, false);
+                    text = Pad(text, spec with { ZeroPad = false, Align = spec.Align == '<' ? '<' : '>' }, false);
                     break;
                 default:
                     throw JinjaRuntimeError.Value($"unsupported format character {PyText.Repr(conv.ToString())} (0x{(int)conv:x}) at index {i - 1}");
