@@ -1,0 +1,266 @@
+using System.Data.Common;
+using Sirocco.Engine;
+using Sirocco.Engine.Effects;
+using Sirocco.Engine.Events;
+using Sirocco.Engine.Model;
+using Sirocco.Runtime.Executors;
+using Sirocco.Runtime.Notifications;
+using Sirocco.Store;
+
+namespace Sirocco.Runtime.Hosting;
+
+/// <summary>The transactional part of a round: step executions and write everything they produced.</summary>
+internal sealed partial class ExecutionHost
+{
+    private async Task ApplyAsync(DbConnection c, DbTransaction tx, List<HostWork> work, Round round, CancellationToken ct)
+    {
+        var nowOffset = _store.Clock.GetUtcNow();
+        var nowMs = nowOffset.ToUnixTimeMilliseconds();
+        var pending = await SiroccoStore.ReadPendingEventsAsync(c, tx, _options.BatchSize, nowMs, ct).ConfigureAwait(false);
+        round.MoreWaiting = pending.Count == _options.BatchSize;
+
+        // Group by execution, keeping arrival order: table events first (older), then in-memory work.
+        var byExecution = new Dictionary<string, List<Item>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        void Add(string executionId, Item item)
+        {
+            if (!byExecution.TryGetValue(executionId, out var list))
+            {
+                byExecution[executionId] = list = [];
+                order.Add(executionId);
+            }
+
+            list.Add(item);
+        }
+
+        foreach (var p in pending)
+        {
+            Add(p.WorkflowExecutionId, new Item(p.Event, p.Seq, null));
+        }
+
+        var deletes = new List<DeleteCommand>();
+        foreach (var w in work)
+        {
+            switch (w)
+            {
+                case EventCommand cmd:
+                    Add(cmd.ExecutionId, new Item(cmd.Event, null, cmd));
+                    break;
+                case DeleteCommand del:
+                    deletes.Add(del);
+                    break;
+                case ActionOutcomeWork { Outcome: var o }:
+                    if (ReferenceEquals(o.Result, ActionExecutor.AsyncStarted))
+                    {
+                        await SiroccoStore.CompleteActionRequestAsync(c, tx, o.Request.ActionExecutionId, o.Owner, ct).ConfigureAwait(false);
+                    }
+                    else if (await SiroccoStore.CompleteActionRequestAsync(c, tx, o.Request.ActionExecutionId, o.Owner, ct).ConfigureAwait(false))
+                    {
+                        Add(o.Request.WorkflowExecutionId, new Item(new ActionCompleted(o.Request.ActionExecutionId, o.Result), null, null));
+                    }
+
+                    // else: stale (reclaimed, cancelled or already applied): dropped
+                    break;
+            }
+        }
+
+        var ctx = new StepContext
+        {
+            Now = nowOffset.UtcDateTime,
+            Ids = GuidIdGenerator.Instance,
+            Definitions = new StoreDefinitionResolver(c, tx),
+            RunCheapActionsInline = _options.RunCheapActionsInline,
+        };
+
+        foreach (var executionId in order)
+        {
+            await StepExecutionAsync(c, tx, executionId, byExecution[executionId], ctx, nowMs, round, ct).ConfigureAwait(false);
+        }
+
+        foreach (var del in deletes)
+        {
+            await DeleteAsync(c, tx, del, round, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StepExecutionAsync(DbConnection c, DbTransaction tx, string executionId, List<Item> items, StepContext ctx,
+        long nowMs, Round round, CancellationToken ct)
+    {
+        var state = await SiroccoStore.LoadStateAsync(c, tx, executionId, ct).ConfigureAwait(false);
+        var changedTasks = new HashSet<string>(StringComparer.Ordinal);
+        var changedActions = new HashSet<string>(StringComparer.Ordinal);
+        var effects = new List<EngineEffect>();
+        var dirty = false;
+
+        foreach (var item in items)
+        {
+            if (item.Seq is { } seq)
+            {
+                await SiroccoStore.DeleteEventAsync(c, tx, seq, ct).ConfigureAwait(false);
+            }
+
+            if (state is null && item.Event is not StartWorkflow)
+            {
+                // The execution is gone (deleted) or never existed: a command is refused, a queued event is dropped.
+                if (item.Command is { } cmd)
+                {
+                    round.Completions.Add((cmd.Done, (null, new EntityNotFoundException($"WorkflowExecution not found [id={executionId}]"))));
+                }
+
+                continue;
+            }
+
+            if (state is not null && item.Event is StartWorkflow)
+            {
+                // A repeated start (a client retry with the same id, a redelivered child start): the execution stands.
+                if (item.Command is { } cmd)
+                {
+                    round.Completions.Add((cmd.Done, (state.Workflow, null)));
+                }
+
+                continue;
+            }
+
+            try
+            {
+                var result = WorkflowEngine.Step(state, item.Event, ctx);
+                state = result.State;
+                changedTasks.UnionWith(result.ChangedTasks);
+                changedActions.UnionWith(result.ChangedActions);
+                effects.AddRange(result.Effects);
+                dirty = true;
+                if (item.Command is { } cmd)
+                {
+                    round.Completions.Add((cmd.Done, (state.Workflow, null)));
+                }
+            }
+            catch (EngineException e)
+            {
+                if (item.Command is { } cmd)
+                {
+                    round.Completions.Add((cmd.Done, (null, e)));
+                }
+                else if (item.Event is StartWorkflow { ParentExecutionId: { } parent } start)
+                {
+                    // A sub-workflow the engine refused to start: its parent task fails with the reason.
+                    var child = start.ExecutionId ?? executionId;
+                    effects.Add(new NotifyParent(parent, new ChildCompleted(child, States.Error, e.Message, [])));
+                }
+            }
+#pragma warning disable CA1031 // an engine defect must not wedge the queue: the execution fails visibly instead
+            catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                if (state is not null)
+                {
+                    state.Workflow.State = States.Error;
+                    state.Workflow.StateInfo = $"internal error while applying {item.Event.GetType().Name}: {e.Message}";
+                    dirty = true;
+                }
+
+                if (item.Command is { } cmd)
+                {
+                    round.Completions.Add((cmd.Done, (null, e)));
+                }
+            }
+        }
+
+        if (state is null || !dirty)
+        {
+            await ApplyEffectsAsync(c, tx, effects, nowMs, round, ct).ConfigureAwait(false);
+            return;
+        }
+
+        await SiroccoStore.SaveStateAsync(c, tx, state, changedTasks, changedActions, ct).ConfigureAwait(false);
+        await ApplyEffectsAsync(c, tx, effects, nowMs, round, ct).ConfigureAwait(false);
+
+        if (state.Workflow.State == States.Cancelled)
+        {
+            // Nothing of a cancelled execution runs on: drop its queued actions and timers, stop the running ones.
+            round.CancelledActions.AddRange(await SiroccoStore.DeleteActionRequestsOfExecutionAsync(c, tx, executionId, ct).ConfigureAwait(false));
+            foreach (var timer in state.Timers)
+            {
+                await SiroccoStore.CancelTimerAsync(c, tx, timer.Id, ct).ConfigureAwait(false);
+            }
+        }
+
+        var tasks = state.Tasks.Where(t => changedTasks.Contains(t.Id)).ToList();
+        round.Changes[executionId] = new ExecutionChange(state.Workflow, tasks);
+    }
+
+    private static async Task ApplyEffectsAsync(DbConnection c, DbTransaction tx, List<EngineEffect> effects, long nowMs, Round round, CancellationToken ct)
+    {
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case RunAction run:
+                    await SiroccoStore.AddActionRequestAsync(c, tx, run, nowMs, ct).ConfigureAwait(false);
+                    round.ActionsRequested = true;
+                    break;
+                case StartChildWorkflow child:
+                    var childId = child.Start.ExecutionId ?? throw new InvalidOperationException("a child start without an execution id");
+                    await SiroccoStore.AppendEventAsync(c, tx, childId, child.Start, nowMs, ct).ConfigureAwait(false);
+                    round.MoreWaiting = true;
+                    break;
+                case SignalChild signal:
+                    await SiroccoStore.AppendEventAsync(c, tx, signal.ChildExecutionId, signal.Event, nowMs, ct).ConfigureAwait(false);
+                    round.MoreWaiting = true;
+                    break;
+                case NotifyParent notify:
+                    await SiroccoStore.AppendEventAsync(c, tx, notify.ParentExecutionId, notify.Event, nowMs, ct).ConfigureAwait(false);
+                    round.MoreWaiting = true;
+                    break;
+                case ArmTimer arm:
+                    await SiroccoStore.ArmTimerAsync(c, tx, arm, nowMs, ct).ConfigureAwait(false);
+                    round.TimersArmed = true;
+                    break;
+                case CancelTimer cancel:
+                    await SiroccoStore.CancelTimerAsync(c, tx, cancel.TimerId, ct).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new NotSupportedException($"not supported: engine effect {effect.GetType().Name}");
+            }
+        }
+    }
+
+    private static async Task DeleteAsync(DbConnection c, DbTransaction tx, DeleteCommand del, Round round, CancellationToken ct)
+    {
+        var state = await SiroccoStore.LoadStateAsync(c, tx, del.ExecutionId, ct).ConfigureAwait(false);
+        if (state is null)
+        {
+            round.Completions.Add((del.Done, (null, new EntityNotFoundException($"WorkflowExecution not found [id={del.ExecutionId}]"))));
+            return;
+        }
+
+        if (!del.Force && !States.IsCompleted(state.Workflow.State))
+        {
+            round.Completions.Add((del.Done, (null, new EngineException("NotAllowedException",
+                $"Only completed executions can be deleted. Use --force to delete execution {del.ExecutionId} in {state.Workflow.State} state"))));
+            return;
+        }
+
+        // Sub-workflows go with their parent, depth first.
+        var stack = new Stack<string>();
+        var all = new List<string>();
+        stack.Push(del.ExecutionId);
+        while (stack.Count > 0)
+        {
+            var id = stack.Pop();
+            all.Add(id);
+            foreach (var child in await SiroccoStore.ChildExecutionIdsAsync(c, tx, id, ct).ConfigureAwait(false))
+            {
+                stack.Push(child);
+            }
+        }
+
+        for (var i = all.Count - 1; i >= 0; i--)
+        {
+            round.CancelledActions.AddRange(await SiroccoStore.DeleteActionRequestsOfExecutionAsync(c, tx, all[i], ct).ConfigureAwait(false));
+            await SiroccoStore.DeleteExecutionRowsAsync(c, tx, all[i], ct).ConfigureAwait(false);
+        }
+
+        round.Changes[del.ExecutionId] = new ExecutionChange(state.Workflow, [], Deleted: true);
+        round.Completions.Add((del.Done, (state.Workflow, null)));
+    }
+}

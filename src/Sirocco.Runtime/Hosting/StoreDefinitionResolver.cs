@@ -1,0 +1,71 @@
+using System.Data.Common;
+using Sirocco.Engine.Definitions;
+
+namespace Sirocco.Runtime.Hosting;
+
+/// <summary>
+/// Definition lookups for the engine, answered inside the host's transaction (the engine's resolver is synchronous;
+/// SQLite answers these from its page cache).
+/// </summary>
+internal sealed class StoreDefinitionResolver : IDefinitionResolver
+{
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
+
+    public StoreDefinitionResolver(DbConnection connection, DbTransaction transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    public WorkflowDefinition? FindWorkflow(string name, string @namespace) =>
+        DefinitionLookup.FindWorkflow(_connection, _transaction, name, @namespace);
+
+    // Ad-hoc actions are not stored separately yet: the engine finds workbook actions in the workbook text.
+    public ActionDefinition? FindAction(string name, string @namespace) => null;
+}
+
+/// <summary>Builds the engine's view of a stored workflow definition (a workbook workflow carries the workbook text).</summary>
+internal static class DefinitionLookup
+{
+    public static WorkflowDefinition? FindWorkflow(DbConnection c, DbTransaction? tx, string identifier, string @namespace)
+    {
+        var byId = identifier.Length == 36 && Guid.TryParse(identifier, out _);
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText =
+            "SELECT w.id, w.name, w.namespace, w.definition, w.workbook_name, w.tags, b.definition FROM workflow_definitions w " +
+            "LEFT JOIN workbooks b ON b.name = w.workbook_name AND b.namespace = w.namespace AND b.project_id = w.project_id WHERE " +
+            (byId ? "w.id = @i" : "w.name = @i AND w.namespace = @ns") + " LIMIT 1";
+        Add(cmd, "@i", identifier);
+        Add(cmd, "@ns", @namespace);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read())
+        {
+            return null;
+        }
+
+        var workbook = r.IsDBNull(4) ? null : r.GetString(4);
+        var workbookText = r.IsDBNull(6) ? null : r.GetString(6);
+        return new WorkflowDefinition
+        {
+            Id = r.GetString(0),
+            Name = r.GetString(1),
+            Namespace = r.GetString(2),
+            Definition = workbook is not null && workbookText is not null ? workbookText : r.GetString(3),
+            WorkbookName = workbookText is null ? null : workbook,
+            Tags = Tags(r.IsDBNull(5) ? null : r.GetString(5)),
+        };
+    }
+
+    private static List<string> Tags(string? json) =>
+        json is not null && Values.Json.Parse(json) is IList<object?> list ? list.Select(x => x?.ToString() ?? "").ToList() : [];
+
+    private static void Add(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+}

@@ -1,0 +1,29 @@
+namespace Sirocco.Runtime;
+
+/// <summary>Tuning of the host loop, the executor and the durability chores.</summary>
+public sealed record RuntimeOptions
+{
+    /// <summary>Most events applied in one commit (group commit); more pending means another commit right after.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Most actions one executor runs at the same time.</summary>
+    public int MaxConcurrentActions { get; init; } = 64;
+
+    /// <summary>How long a claimed action request stays leased without a heartbeat.</summary>
+    public TimeSpan ActionLease { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Period of the slow sweep for expired leases and missed timers (wake-ups normally come through channels).</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// At start, treat every lease held by another owner as orphaned (a previous process that died). True for SQLite,
+    /// where one process owns the file; a shared database relies on lease expiry instead.
+    /// </summary>
+    public bool ReclaimForeignLeasesOnStart { get; init; } = true;
+
+    /// <summary>Let the engine complete <c>std.noop</c>, <c>std.echo</c> and <c>std.fail</c> inside the step.</summary>
+    public bool RunCheapActionsInline { get; init; } = true;
+
+    /// <summary>Identity of this process in lease columns; unique per runtime instance.</summary>
+    public string NodeId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+}

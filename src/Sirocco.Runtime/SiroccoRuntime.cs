@@ -1,0 +1,216 @@
+using Sirocco.Engine.Events;
+using Sirocco.Engine.Model;
+using Sirocco.Runtime.Commands;
+using Sirocco.Runtime.Durability;
+using Sirocco.Runtime.Executors;
+using Sirocco.Runtime.Hosting;
+using Sirocco.Runtime.Notifications;
+using Sirocco.Store;
+
+namespace Sirocco.Runtime;
+
+/// <summary>
+/// The runtime of one Sirocco process: the host loop, an executor and the durability chores over one store, plus
+/// the commands the API needs (start, pause, resume, stop, delete, action results) and completion notifications.
+/// </summary>
+public sealed class SiroccoRuntime : IAsyncDisposable
+{
+    private readonly ExecutionWatcher _watcher = new();
+    private readonly ExecutionHost _host;
+    private readonly ActionExecutor _executor;
+    private readonly TimerChore _timers;
+    private readonly OrphanedActionChore _orphans;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private int _started;
+
+    /// <summary>Creates a runtime over an open store; call <see cref="StartAsync"/> to run it.</summary>
+    public SiroccoRuntime(SiroccoStore store, RuntimeOptions? options = null, IEnumerable<IActionRunner>? runners = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        Store = store;
+        Options = options ?? new RuntimeOptions();
+        var actionRunners = (runners ?? []).Append(new StandardActionRunner(store.Clock)).ToList();
+        _host = new ExecutionHost(store, Options, _watcher);
+        _executor = new ActionExecutor(store, Options, actionRunners, outcome => _host.Post(new ActionOutcomeWork(outcome)));
+        _timers = new TimerChore(store, Options, _host);
+        _orphans = new OrphanedActionChore(store, Options, _executor, _host);
+        _host.ActionsRequested = _executor.Wake;
+        _host.TimersArmed = _timers.Wake;
+        _host.ActionsCancelled = _executor.Cancel;
+    }
+
+    /// <summary>The store.</summary>
+    public SiroccoStore Store { get; }
+
+    /// <summary>The options.</summary>
+    public RuntimeOptions Options { get; }
+
+    /// <summary>Commits made by the host loop so far.</summary>
+    public long Commits => _host.Commits;
+
+    /// <summary>Raised after every committed change of an execution (on the host's thread: keep handlers short).</summary>
+    public event Action<ExecutionChange>? ExecutionChanged
+    {
+        add => _watcher.Changed += value;
+        remove => _watcher.Changed -= value;
+    }
+
+    /// <summary>
+    /// Recovers what a previous process left (orphaned action leases; due timers fire on the first sweep) and starts
+    /// the host loop, the executor and the chores.
+    /// </summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException("the runtime is already started");
+        }
+
+        await _orphans.RecoverAsync(Options.ReclaimForeignLeasesOnStart, ct).ConfigureAwait(false);
+        var stop = _stopping.Token;
+        _loops.Add(Task.Run(() => _host.RunLoopAsync(stop), CancellationToken.None));
+        _loops.Add(Task.Run(() => _executor.RunClaimLoopAsync(stop), CancellationToken.None));
+        _loops.Add(Task.Run(() => _executor.RunHeartbeatLoopAsync(stop), CancellationToken.None));
+        _loops.Add(Task.Run(() => _timers.RunAsync(stop), CancellationToken.None));
+        _loops.Add(Task.Run(() => _orphans.RunAsync(stop), CancellationToken.None));
+        _host.Wake();
+        _executor.Wake();
+    }
+
+    /// <summary>
+    /// Starts an execution of a stored workflow. Returns once the execution and its first tasks are committed;
+    /// input the workflow refuses throws <see cref="Engine.EngineException"/>, an unknown workflow
+    /// <see cref="EntityNotFoundException"/>.
+    /// </summary>
+    public async Task<WorkflowExecution> StartExecutionAsync(StartExecutionRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ExecutionId is { } existingId && await Store.LoadExecutionAsync(existingId, ct).ConfigureAwait(false) is { } existing)
+        {
+            return existing.Workflow;
+        }
+
+        var definition = await Store.ReadAsync((c, _) => Task.FromResult(
+            DefinitionLookup.FindWorkflow(c, null, request.WorkflowIdentifier, request.WorkflowNamespace)), ct).ConfigureAwait(false)
+            ?? throw new EntityNotFoundException(
+                $"Workflow not found [workflow_identifier={request.WorkflowIdentifier}, namespace={request.WorkflowNamespace}]");
+        var id = request.ExecutionId ?? Guid.NewGuid().ToString();
+        var start = new StartWorkflow
+        {
+            Workflow = definition,
+            Input = request.Input,
+            Params = request.Params,
+            Description = request.Description,
+            ExecutionId = id,
+            ProjectId = request.ProjectId ?? StoreOptions.DefaultProjectId,
+        };
+        return await SendAsync(id, start, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Pauses an execution (PUT state=PAUSED).</summary>
+    public Task<WorkflowExecution> PauseAsync(string executionId, CancellationToken ct = default) =>
+        SendAsync(executionId, new PauseWorkflow(), ct);
+
+    /// <summary>Resumes a paused execution (PUT state=RUNNING), optionally merging env into <c>params.env</c>.</summary>
+    public Task<WorkflowExecution> ResumeAsync(string executionId, OrderedDictionary<string, object?>? env = null, CancellationToken ct = default) =>
+        SendAsync(executionId, new ResumeWorkflow(env), ct);
+
+    /// <summary>Force-stops an execution in SUCCESS, ERROR or CANCELLED with a state_info (CANCELLED cascades).</summary>
+    public Task<WorkflowExecution> StopAsync(string executionId, string state, string? stateInfo = null, CancellationToken ct = default) =>
+        SendAsync(executionId, new StopWorkflow(state, stateInfo), ct);
+
+    /// <summary>PUT /v2/executions/{id} with a state: PAUSED, RUNNING, SUCCESS, ERROR or CANCELLED.</summary>
+    public Task<WorkflowExecution> UpdateStateAsync(string executionId, string state, string? stateInfo = null,
+        OrderedDictionary<string, object?>? env = null, CancellationToken ct = default) => state switch
+        {
+            States.Paused => PauseAsync(executionId, ct),
+            States.Running => ResumeAsync(executionId, env, ct),
+            States.Success or States.Error or States.Cancelled => StopAsync(executionId, state, stateInfo, ct),
+            _ => throw new Engine.EngineException("InputException", $"Invalid state for an execution update: {state}"),
+        };
+
+    /// <summary>Reruns a task in ERROR (PUT /v2/tasks/{id} state=RUNNING).</summary>
+    public async Task<WorkflowExecution> RerunTaskAsync(string taskExecutionId, bool reset = true, OrderedDictionary<string, object?>? env = null,
+        CancellationToken ct = default)
+    {
+        var executionId = await Store.FindExecutionOfTaskAsync(taskExecutionId, ct).ConfigureAwait(false)
+                          ?? throw new EntityNotFoundException($"TaskExecution not found [id={taskExecutionId}]");
+        return await SendAsync(executionId, new RerunTask(taskExecutionId, reset, env), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Delivers the result of an action execution (PUT /v2/action_executions/{id}: async actions).</summary>
+    public async Task<WorkflowExecution> CompleteActionAsync(string actionExecutionId, ActionResult result, CancellationToken ct = default)
+    {
+        var executionId = await Store.FindExecutionOfActionAsync(actionExecutionId, ct).ConfigureAwait(false)
+                          ?? throw new EntityNotFoundException($"ActionExecution not found [id={actionExecutionId}]");
+        return await SendAsync(executionId, new ActionCompleted(actionExecutionId, result), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes an execution with its tasks, actions and sub-workflows; an unfinished one only with <paramref name="force"/>.</summary>
+    public Task<WorkflowExecution> DeleteExecutionAsync(string executionId, bool force = false, CancellationToken ct = default)
+    {
+        EnsureStarted();
+        var cmd = new DeleteCommand(executionId, force);
+        _host.Post(cmd);
+        return cmd.Done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>Waits (without polling) until the execution is SUCCESS, ERROR or CANCELLED; returns it.</summary>
+    public Task<WorkflowExecution> WaitForCompletionAsync(string executionId, CancellationToken ct = default) =>
+        WaitForAsync(executionId, w => States.IsCompleted(w.State), ct);
+
+    /// <summary>Waits (without polling) until the execution satisfies <paramref name="condition"/>; returns it.</summary>
+    public async Task<WorkflowExecution> WaitForAsync(string executionId, Func<WorkflowExecution, bool> condition, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var wait = _watcher.Register(executionId, condition, ct, out var unregister);
+        try
+        {
+            // Registered first, then read: a change committed in between is seen by one or the other.
+            var current = await Store.GetExecutionAsync(executionId, ct).ConfigureAwait(false);
+            if (condition(current.Workflow))
+            {
+                return current.Workflow;
+            }
+
+            return await wait.ConfigureAwait(false);
+        }
+        finally
+        {
+            unregister();
+        }
+    }
+
+    private Task<WorkflowExecution> SendAsync(string executionId, EngineEvent e, CancellationToken ct)
+    {
+        EnsureStarted();
+        var cmd = new EventCommand(executionId, e);
+        _host.Post(cmd);
+        return cmd.Done.Task.WaitAsync(ct);
+    }
+
+    private void EnsureStarted()
+    {
+        if (Volatile.Read(ref _started) == 0)
+        {
+            throw new InvalidOperationException("the runtime is not started (call StartAsync)");
+        }
+    }
+
+    /// <summary>Stops the loops. Work in flight is not lost: it is durable and recovered by the next start.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // expected on stop
+        }
+
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,205 @@
+using System.Data.Common;
+using Sirocco.Engine.Model;
+using Sirocco.Engine.Serialization;
+using Sirocco.Store.Internal;
+using Sirocco.Values;
+
+namespace Sirocco.Store;
+
+/// <summary>Executions: the engine's <see cref="ExecutionState"/> stored as rows the REST API can query.</summary>
+public sealed partial class SiroccoStore
+{
+    /// <summary>Loads one execution's whole state (workflow, tasks, actions, children, timers); null when missing.</summary>
+    public Task<ExecutionState?> LoadExecutionAsync(string executionId, CancellationToken ct = default) =>
+        ReadAsync((c, token) => LoadStateAsync(c, null, executionId, token), ct);
+
+    /// <summary>Gets one execution's whole state; throws <see cref="EntityNotFoundException"/> with Mistral's message.</summary>
+    public async Task<ExecutionState> GetExecutionAsync(string executionId, CancellationToken ct = default) =>
+        await LoadExecutionAsync(executionId, ct).ConfigureAwait(false) ?? throw ExecutionNotFound(executionId);
+
+    internal static EntityNotFoundException ExecutionNotFound(string id) => new($"WorkflowExecution not found [id={id}]");
+
+    /// <summary>The engine-private part of a workflow execution row (everything the columns do not hold).</summary>
+    private sealed class StateHeader
+    {
+        public required WorkflowExecution Workflow { get; set; }
+
+        public List<ChildExecution> Children { get; set; } = [];
+
+        public List<ArmedTimer> Timers { get; set; } = [];
+
+        public long NextSequence { get; set; }
+    }
+
+    internal static async Task<ExecutionState?> LoadStateAsync(DbConnection c, DbTransaction? tx, string executionId, CancellationToken ct)
+    {
+        string? headerJson;
+        await using (var cmd = Db.Command(c, tx, "SELECT engine_state FROM workflow_executions WHERE id = @id").With("@id", executionId))
+        {
+            headerJson = (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false)) as string;
+        }
+
+        if (headerJson is null)
+        {
+            return null;
+        }
+
+        var header = EngineJson.Deserialize<StateHeader>(headerJson);
+        var state = new ExecutionState
+        {
+            Workflow = header.Workflow,
+            Children = header.Children,
+            Timers = header.Timers,
+            NextSequence = header.NextSequence,
+        };
+        await using (var cmd = Db.Command(c, tx, "SELECT engine_state FROM task_executions WHERE workflow_execution_id = @id ORDER BY seq, created_at, id").With("@id", executionId))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                state.Tasks.Add(EngineJson.Deserialize<TaskExecution>(r.GetString(0)));
+            }
+        }
+
+        await using (var cmd = Db.Command(c, tx, "SELECT engine_state FROM action_executions WHERE workflow_execution_id = @id ORDER BY seq, created_at, id").With("@id", executionId))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                state.Actions.Add(EngineJson.Deserialize<ActionExecution>(r.GetString(0)));
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// Writes a stepped execution: the workflow row always, and the task and action rows named in
+    /// <paramref name="changedTasks"/> / <paramref name="changedActions"/> (upserts).
+    /// </summary>
+    internal static async Task SaveStateAsync(DbConnection c, DbTransaction tx, ExecutionState state,
+        IEnumerable<string> changedTasks, IEnumerable<string> changedActions, CancellationToken ct)
+    {
+        var wf = state.Workflow;
+        var header = new StateHeader { Workflow = wf, Children = state.Children, Timers = state.Timers, NextSequence = state.NextSequence };
+        var project = wf.ProjectId ?? StoreOptions.DefaultProjectId;
+        await Db.ExecuteAsync(c, tx, """
+            INSERT INTO workflow_executions (id, workflow_id, workflow_name, workflow_namespace, description, tags, params,
+                task_execution_id, root_execution_id, state, state_info, input, output, published_global, project_id,
+                created_at, updated_at, spec, engine_state, version)
+            VALUES (@id, @wfid, @wfname, @ns, @desc, @tags, @params, @task, @root, @state, @info, @input, @output, @pg,
+                @project, @created, @updated, @spec, @engine, 1)
+            ON CONFLICT (id) DO UPDATE SET description = excluded.description, tags = excluded.tags, params = excluded.params,
+                state = excluded.state, state_info = excluded.state_info, input = excluded.input, output = excluded.output,
+                published_global = excluded.published_global, updated_at = excluded.updated_at,
+                engine_state = excluded.engine_state, version = workflow_executions.version + 1
+            """, ct,
+            ("@id", wf.Id), ("@wfid", wf.WorkflowId), ("@wfname", wf.WorkflowName), ("@ns", wf.WorkflowNamespace),
+            ("@desc", wf.Description ?? ""), ("@tags", Db.TagsToJson(wf.Tags)), ("@params", Json.Serialize(wf.Params)),
+            ("@task", wf.TaskExecutionId), ("@root", wf.RootExecutionId), ("@state", wf.State), ("@info", wf.StateInfo),
+            ("@input", Json.Serialize(wf.Input)), ("@output", Json.Serialize(wf.Output)), ("@pg", Json.Serialize(wf.PublishedGlobal)),
+            ("@project", project), ("@created", StoreTime.ToText(wf.CreatedAt)), ("@updated", StoreTime.ToDb(wf.UpdatedAt)),
+            ("@spec", wf.Definition), ("@engine", EngineJson.Serialize(header))).ConfigureAwait(false);
+
+        foreach (var id in changedTasks)
+        {
+            if (state.FindTask(id) is { } t)
+            {
+                await SaveTaskAsync(c, tx, state, t, project, ct).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var id in changedActions)
+        {
+            if (state.FindAction(id) is { } a)
+            {
+                await SaveActionAsync(c, tx, a, project, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task SaveTaskAsync(DbConnection c, DbTransaction tx, ExecutionState state, TaskExecution t, string project, CancellationToken ct)
+    {
+        var result = States.IsCompleted(t.State) ? Json.Serialize(TaskResult.Of(state, t)) : null;
+        await Db.ExecuteAsync(c, tx, """
+            INSERT INTO task_executions (id, name, type, workflow_name, workflow_namespace, workflow_id, workflow_execution_id,
+                tags, state, state_info, project_id, runtime_context, result, published, published_global, processed,
+                created_at, updated_at, started_at, finished_at, engine_state, seq)
+            VALUES (@id, @name, @type, @wfname, @ns, @wfid, @wfex, @tags, @state, @info, @project, @rc, @result, @pub, @pg,
+                @processed, @created, @updated, @started, @finished, @engine, @seq)
+            ON CONFLICT (id) DO UPDATE SET state = excluded.state, state_info = excluded.state_info, tags = excluded.tags,
+                runtime_context = excluded.runtime_context, result = excluded.result, published = excluded.published,
+                published_global = excluded.published_global, processed = excluded.processed, updated_at = excluded.updated_at,
+                started_at = excluded.started_at, finished_at = excluded.finished_at, engine_state = excluded.engine_state
+            """, ct,
+            ("@id", t.Id), ("@name", t.Name), ("@type", t.Type), ("@wfname", t.WorkflowName), ("@ns", t.WorkflowNamespace),
+            ("@wfid", t.WorkflowId), ("@wfex", t.WorkflowExecutionId), ("@tags", Db.TagsToJson(t.Tags)), ("@state", t.State),
+            ("@info", t.StateInfo), ("@project", project), ("@rc", Json.Serialize(t.RuntimeContext)), ("@result", result),
+            ("@pub", t.Published is null ? "{}" : Json.Serialize(t.Published)), ("@pg", Json.Serialize(t.PublishedGlobal)),
+            ("@processed", t.Processed ? 1 : 0), ("@created", StoreTime.ToText(t.CreatedAt)), ("@updated", StoreTime.ToDb(t.UpdatedAt)),
+            ("@started", StoreTime.ToDb(t.StartedAt)), ("@finished", StoreTime.ToDb(t.FinishedAt)),
+            ("@engine", EngineJson.Serialize(t)), ("@seq", t.Sequence)).ConfigureAwait(false);
+    }
+
+    private static async Task SaveActionAsync(DbConnection c, DbTransaction tx, ActionExecution a, string project, CancellationToken ct)
+    {
+        await Db.ExecuteAsync(c, tx, """
+            INSERT INTO action_executions (id, name, description, workflow_name, workflow_namespace, task_name, task_execution_id,
+                workflow_execution_id, state, state_info, tags, accepted, input, output, params, project_id, created_at,
+                updated_at, last_heartbeat, seq, engine_state)
+            VALUES (@id, @name, @desc, @wfname, @ns, @task, @taskid, @wfex, @state, @info, @tags, @accepted, @input, @output,
+                '{}', @project, @created, @updated, NULL, @seq, @engine)
+            ON CONFLICT (id) DO UPDATE SET state = excluded.state, state_info = excluded.state_info, accepted = excluded.accepted,
+                output = excluded.output, updated_at = excluded.updated_at, engine_state = excluded.engine_state
+            """, ct,
+            ("@id", a.Id), ("@name", a.Name), ("@desc", a.Description ?? ""), ("@wfname", a.WorkflowName), ("@ns", a.WorkflowNamespace),
+            ("@task", a.TaskName), ("@taskid", a.TaskExecutionId), ("@wfex", a.WorkflowExecutionId), ("@state", a.State),
+            ("@info", a.StateInfo), ("@tags", Db.TagsToJson(a.Tags)), ("@accepted", a.Accepted ? 1 : 0),
+            ("@input", Json.Serialize(a.Input)), ("@output", Json.Serialize(a.Output)), ("@project", a.ProjectId ?? project),
+            ("@created", StoreTime.ToText(a.CreatedAt)), ("@updated", StoreTime.ToDb(a.UpdatedAt)), ("@seq", a.Sequence),
+            ("@engine", EngineJson.Serialize(a))).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes an execution with its tasks, actions and pending work (events, action requests, timers).</summary>
+    internal static async Task DeleteExecutionRowsAsync(DbConnection c, DbTransaction tx, string executionId, CancellationToken ct)
+    {
+        foreach (var sql in new[]
+                 {
+                     "DELETE FROM pending_events WHERE workflow_execution_id = @id",
+                     "DELETE FROM action_requests WHERE workflow_execution_id = @id",
+                     "DELETE FROM durable_timers WHERE workflow_execution_id = @id",
+                     "DELETE FROM action_executions WHERE workflow_execution_id = @id",
+                     "DELETE FROM task_executions WHERE workflow_execution_id = @id",
+                     "DELETE FROM workflow_executions WHERE id = @id",
+                 })
+        {
+            await Db.ExecuteAsync(c, tx, sql, ct, ("@id", executionId)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ids of the sub-workflow executions started by tasks of an execution.</summary>
+    internal static async Task<IReadOnlyList<string>> ChildExecutionIdsAsync(DbConnection c, DbTransaction? tx, string executionId, CancellationToken ct)
+    {
+        var ids = new List<string>();
+        await using var cmd = Db.Command(c, tx,
+            "SELECT w.id FROM workflow_executions w JOIN task_executions t ON w.task_execution_id = t.id WHERE t.workflow_execution_id = @id")
+            .With("@id", executionId);
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            ids.Add(r.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>The workflow execution a task execution belongs to, or null.</summary>
+    public Task<string?> FindExecutionOfTaskAsync(string taskExecutionId, CancellationToken ct = default) =>
+        ReadAsync(async (c, token) => await Db.ScalarAsync(c, null, "SELECT workflow_execution_id FROM task_executions WHERE id = @id", token,
+            ("@id", taskExecutionId)).ConfigureAwait(false) as string, ct);
+
+    /// <summary>The workflow execution an action execution belongs to, or null.</summary>
+    public Task<string?> FindExecutionOfActionAsync(string actionExecutionId, CancellationToken ct = default) =>
+        ReadAsync(async (c, token) => await Db.ScalarAsync(c, null, "SELECT workflow_execution_id FROM action_executions WHERE id = @id", token,
+            ("@id", actionExecutionId)).ConfigureAwait(false) as string, ct);
+}
