@@ -31,7 +31,7 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         Store = store;
         Options = options ?? new RuntimeOptions();
         var actionRunners = (runners ?? []).Append(new StandardActionRunner(store.Clock)).ToList();
-        _host = new ExecutionHost(store, Options, _watcher);
+        _host = new ExecutionHost(store, Options, _watcher, actionRunners);
         _executor = new ActionExecutor(store, Options, actionRunners, outcome => _host.Post(new ActionOutcomeWork(outcome)));
         _timers = new TimerChore(store, Options, _host);
         _orphans = new OrphanedActionChore(store, Options, _executor, _host);

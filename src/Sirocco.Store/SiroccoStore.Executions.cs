@@ -120,7 +120,7 @@ public sealed partial class SiroccoStore
 
     private static async Task SaveTaskAsync(DbConnection c, DbTransaction tx, ExecutionState state, TaskExecution t, string project, CancellationToken ct)
     {
-        var result = States.IsCompleted(t.State) ? Json.Serialize(TaskResult.Of(state, t)) : null;
+        var result = States.IsCompleted(t.State) ? Json.Serialize(Sirocco.Engine.TaskResults.Of(state, t)) : null;
         await Db.ExecuteAsync(c, tx, """
             INSERT INTO task_executions (id, name, type, workflow_name, workflow_namespace, workflow_id, workflow_execution_id,
                 tags, state, state_info, project_id, runtime_context, result, published, published_global, processed,

@@ -1,4 +1,6 @@
 using Sirocco.Engine.Model;
+using Sirocco.Runtime.Executors;
+using Sirocco.Runtime.Notifications;
 using Sirocco.Store;
 using Sirocco.Store.Definitions;
 
@@ -11,6 +13,8 @@ namespace Sirocco.Runtime.Tests;
 internal sealed class RuntimeFixture : IAsyncDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "sirocco-runtime-tests", Guid.NewGuid().ToString("N"));
+
+    private IReadOnlyList<IActionRunner> _runners = [];
 
     private RuntimeFixture(RuntimeOptions options)
     {
@@ -37,9 +41,9 @@ internal sealed class RuntimeFixture : IAsyncDisposable
         return cts.Token;
     }
 
-    public static async Task<RuntimeFixture> StartAsync(RuntimeOptions? options = null, bool start = true)
+    public static async Task<RuntimeFixture> StartAsync(RuntimeOptions? options = null, bool start = true, params IActionRunner[] runners)
     {
-        var f = new RuntimeFixture(options ?? new RuntimeOptions());
+        var f = new RuntimeFixture(options ?? new RuntimeOptions()) { _runners = runners };
         await f.OpenAsync(start);
         return f;
     }
@@ -47,7 +51,7 @@ internal sealed class RuntimeFixture : IAsyncDisposable
     private async Task OpenAsync(bool start)
     {
         Store = await SiroccoStore.OpenSqliteAsync(DatabasePath, new StoreOptions { SyncEveryCommit = false }, Ct);
-        Runtime = new SiroccoRuntime(Store, Options);
+        Runtime = new SiroccoRuntime(Store, Options, _runners);
         if (start)
         {
             await Runtime.StartAsync(Ct);
@@ -55,11 +59,12 @@ internal sealed class RuntimeFixture : IAsyncDisposable
     }
 
     /// <summary>Stops this runtime (its leases stay behind, as after a crash) and starts a new one on the same file.</summary>
-    public async Task RestartAsync(RuntimeOptions? options = null)
+    public async Task RestartAsync(params IActionRunner[] runners)
     {
+        _runners = runners;
         await Runtime.DisposeAsync();
         await Store.DisposeAsync();
-        Options = (options ?? Options) with { NodeId = $"restarted-{Guid.NewGuid():N}" };
+        Options = Options with { NodeId = $"restarted-{Guid.NewGuid():N}" };
         await OpenAsync(start: true);
     }
 
@@ -94,5 +99,34 @@ internal sealed class RuntimeFixture : IAsyncDisposable
                 Id = id, Name = "wf", WorkflowName = "wf", State = state, CreatedAt = now, UpdatedAt = now,
             },
         };
+    }
+
+    /// <summary>Waits (no polling) until a task of the execution named <paramref name="taskName"/> is in one of <paramref name="states"/>.</summary>
+    public async Task WaitForTaskAsync(string executionId, string taskName, CancellationToken ct, params string[] states)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Handler(ExecutionChange change)
+        {
+            if (change.Workflow.Id == executionId && change.ChangedTasks.Any(t => t.Name == taskName && states.Contains(t.State)))
+            {
+                seen.TrySetResult();
+            }
+        }
+
+        Runtime.ExecutionChanged += Handler;
+        try
+        {
+            var current = await Store.LoadExecutionAsync(executionId, ct);
+            if (current?.Tasks.Any(t => t.Name == taskName && states.Contains(t.State)) == true)
+            {
+                return;
+            }
+
+            await seen.Task.WaitAsync(ct);
+        }
+        finally
+        {
+            Runtime.ExecutionChanged -= Handler;
+        }
     }
 }

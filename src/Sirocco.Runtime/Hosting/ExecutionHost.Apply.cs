@@ -68,7 +68,7 @@ internal sealed partial class ExecutionHost
         {
             Now = nowOffset.UtcDateTime,
             Ids = GuidIdGenerator.Instance,
-            Definitions = new StoreDefinitionResolver(c, tx),
+            Definitions = new StoreDefinitionResolver(c, tx, _runners),
             RunCheapActionsInline = _options.RunCheapActionsInline,
         };
 

@@ -25,9 +25,12 @@ internal sealed partial class ExecutionHost
     private readonly Channel<HostWork> _inbox = Channel.CreateUnbounded<HostWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly WakeSignal _wake = new();
 
-    public ExecutionHost(SiroccoStore store, RuntimeOptions options, ExecutionWatcher watcher)
+    private readonly IReadOnlyList<IActionRunner> _runners;
+
+    public ExecutionHost(SiroccoStore store, RuntimeOptions options, ExecutionWatcher watcher, IReadOnlyList<IActionRunner> runners)
     {
         _store = store;
+        _runners = runners;
         _options = options;
         _watcher = watcher;
     }

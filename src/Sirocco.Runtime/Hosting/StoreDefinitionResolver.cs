@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Sirocco.Engine.Definitions;
+using Sirocco.Runtime.Executors;
 
 namespace Sirocco.Runtime.Hosting;
 
@@ -11,18 +12,22 @@ internal sealed class StoreDefinitionResolver : IDefinitionResolver
 {
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
+    private readonly IReadOnlyList<IActionRunner> _runners;
 
-    public StoreDefinitionResolver(DbConnection connection, DbTransaction transaction)
+    public StoreDefinitionResolver(DbConnection connection, DbTransaction transaction, IReadOnlyList<IActionRunner> runners)
     {
         _connection = connection;
         _transaction = transaction;
+        _runners = runners;
     }
 
     public WorkflowDefinition? FindWorkflow(string name, string @namespace) =>
         DefinitionLookup.FindWorkflow(_connection, _transaction, name, @namespace);
 
-    // Ad-hoc actions are not stored separately yet: the engine finds workbook actions in the workbook text.
-    public ActionDefinition? FindAction(string name, string @namespace) => null;
+    // Actions of the runners given to the runtime (custom providers); their input is checked by the runner itself.
+    // Ad-hoc actions are not stored separately yet.
+    public ActionDefinition? FindAction(string name, string @namespace) =>
+        _runners.Any(r => r.CanRun(name)) ? new ActionDefinition { Name = name, Namespace = @namespace } : null;
 }
 
 /// <summary>Builds the engine's view of a stored workflow definition (a workbook workflow carries the workbook text).</summary>
