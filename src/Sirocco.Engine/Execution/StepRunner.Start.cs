@@ -89,9 +89,9 @@ internal sealed partial class StepRunner
             {
                 vars = ExpressionEvaluator.EvaluateRecursively(spec.Vars, view, new ExecutionFunctions(this, null), _ctx.Limits);
             }
-            catch (ExpressionException ex)
+            catch (Exception ex) when (IsWorkflowError(ex))
             {
-                throw new EngineException(ex.Kind, ex.Message);
+                throw new EngineException(ErrorKind(ex), ex.Message);
             }
             wf.Context = Dicts.Merge(wf.Context, vars as IReadOnlyDictionary<string, object?>);
         }
@@ -183,9 +183,9 @@ internal sealed partial class StepRunner
         {
             return ExpressionEvaluator.EvaluateRecursively(envDict, Dicts.Of("__env", envDict), null, _ctx.Limits) as OrderedDictionary<string, object?> ?? envDict;
         }
-        catch (ExpressionException ex)
+        catch (Exception ex) when (IsWorkflowError(ex))
         {
-            throw new EngineException(ex.Kind, ex.Message);
+            throw new EngineException(ErrorKind(ex), ex.Message);
         }
     }
 }

@@ -14,10 +14,10 @@ public sealed class InMemoryDefinitions : IDefinitionResolver
     private readonly Dictionary<string, OrderedDictionary<string, object?>> _environments = new(StringComparer.Ordinal);
     private int _nextId;
 
-    /// <summary>Adds every workflow of a workflow file; returns their names.</summary>
-    public IReadOnlyList<string> AddWorkflows(string text, string @namespace = "")
+    /// <summary>Adds every workflow of a workflow file; returns their names. <paramref name="checkExpression"/> is the parser's upload-time expression check.</summary>
+    public IReadOnlyList<string> AddWorkflows(string text, string @namespace = "", Func<string, string?>? checkExpression = null)
     {
-        var list = LanguageParser.ParseWorkflows(text);
+        var list = LanguageParser.ParseWorkflows(text, checkExpression);
         var names = new List<string>();
         foreach (var w in list.Workflows)
         {
@@ -34,10 +34,10 @@ public sealed class InMemoryDefinitions : IDefinitionResolver
         return names;
     }
 
-    /// <summary>Adds a workbook: its workflows and ad-hoc actions under <c>&lt;workbook&gt;.&lt;name&gt;</c>.</summary>
-    public string AddWorkbook(string text, string @namespace = "")
+    /// <summary>Adds a workbook: its workflows and ad-hoc actions under <c>&lt;workbook&gt;.&lt;name&gt;</c>. <paramref name="checkExpression"/> as for <see cref="AddWorkflows"/>.</summary>
+    public string AddWorkbook(string text, string @namespace = "", Func<string, string?>? checkExpression = null)
     {
-        var wb = LanguageParser.ParseWorkbook(text);
+        var wb = LanguageParser.ParseWorkbook(text, checkExpression);
         foreach (var w in wb.Workflows)
         {
             var name = wb.QualifiedName(w.Name);

@@ -19,7 +19,8 @@ public sealed class WorkflowEnvironment
     private readonly Dictionary<string, ExecutionState> _executions = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
     private readonly Queue<(string ExecutionId, EngineEvent Event)> _events = new();
-    private readonly List<(string ExecutionId, string TimerId, DateTime DueAt, long Seq)> _timers = [];
+    // Timers and actions that take (virtual) time: delivered when the clock reaches DueAt.
+    private readonly List<(string ExecutionId, EngineEvent Event, string? TimerId, DateTime DueAt, long Seq)> _timers = [];
     private long _timerSeq;
 
     /// <summary>Creates an environment with its own definitions and a clock starting at <paramref name="start"/> (default 2026-01-01 UTC).</summary>
@@ -107,7 +108,7 @@ public sealed class WorkflowEnvironment
                 {
                     Now = next.DueAt;
                 }
-                _events.Enqueue((next.ExecutionId, new TimerFired(next.TimerId)));
+                _events.Enqueue((next.ExecutionId, next.Event));
             }
             var (id, e) = _events.Dequeue();
             if (++steps > MaxSteps)
@@ -149,7 +150,16 @@ public sealed class WorkflowEnvironment
                     ActionRequests.Add(run);
                     if (RunActionInProcess(run) is { } actionResult)
                     {
-                        _events.Enqueue((run.WorkflowExecutionId, new ActionCompleted(run.ActionExecutionId, actionResult)));
+                        var completed = new ActionCompleted(run.ActionExecutionId, actionResult);
+                        var duration = ActionDuration(run);
+                        if (duration > 0)
+                        {
+                            _timers.Add((run.WorkflowExecutionId, completed, null, Now.AddSeconds(duration), _timerSeq++));
+                        }
+                        else
+                        {
+                            _events.Enqueue((run.WorkflowExecutionId, completed));
+                        }
                     }
                     break;
                 case StartChildWorkflow child:
@@ -165,7 +175,7 @@ public sealed class WorkflowEnvironment
                     _events.Enqueue((notify.ParentExecutionId, notify.Event));
                     break;
                 case ArmTimer arm:
-                    _timers.Add((arm.WorkflowExecutionId, arm.TimerId, arm.DueAt, _timerSeq++));
+                    _timers.Add((arm.WorkflowExecutionId, new TimerFired(arm.TimerId), arm.TimerId, arm.DueAt, _timerSeq++));
                     break;
                 case CancelTimer cancel:
                     _timers.RemoveAll(t => t.TimerId == cancel.TimerId);
@@ -190,6 +200,23 @@ public sealed class WorkflowEnvironment
             var output = new OrderedDictionary<string, object?> { ["result"] = ex.Message };
             _events.Enqueue((start.ParentExecutionId!, new ChildCompleted(start.ExecutionId!, States.Error, ex.Message, output)));
         }
+    }
+
+    /// <summary>How long an action takes in virtual time: <c>std.sleep</c>'s seconds, <c>std.echo</c>'s delay.</summary>
+    private static double ActionDuration(RunAction run)
+    {
+        var value = run.ActionName switch
+        {
+            "std.sleep" => run.Input.GetValueOrDefault("seconds", 1L),
+            "std.echo" => run.Input.GetValueOrDefault("delay"),
+            _ => null,
+        };
+        return value switch
+        {
+            long l when l > 0 => l,
+            double d when d > 0 => d,
+            _ => 0,
+        };
     }
 
     private ActionResult? RunActionInProcess(RunAction run)
