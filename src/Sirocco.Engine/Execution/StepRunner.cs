@@ -286,28 +286,61 @@ internal sealed partial class StepRunner
         };
     }
 
+    /// <summary>A task spec as a dict, the keys Mistral's <c>spec.to_dict()</c> would show for what was written.</summary>
     private static OrderedDictionary<string, object?> TaskSpecDict(TaskSpec spec)
     {
-        var d = new OrderedDictionary<string, object?> { ["name"] = spec.Name, ["type"] = spec.Type == WorkflowType.Reverse ? "reverse" : "direct" };
-        if (spec.Action is not null)
+        var d = new OrderedDictionary<string, object?> { ["name"] = spec.Name, ["type"] = spec.Type == WorkflowType.Reverse ? "reverse" : "direct", ["version"] = "2.0" };
+        AddIf(d, "description", spec.Description);
+        if (spec.Tags.Count > 0)
         {
-            d["action"] = spec.Action;
+            d["tags"] = spec.Tags.Select(t => (object?)t).ToList();
         }
-        if (spec.Workflow is not null)
+        AddIf(d, "action", spec.Action);
+        AddIf(d, "workflow", spec.Workflow);
+        if (spec.Input is OrderedDictionary<string, object?> { Count: > 0 } or string)
         {
-            d["workflow"] = spec.Workflow;
+            d["input"] = spec.Input;
         }
-        if (spec.Description is not null)
+        AddIf(d, "publish", spec.Publish);
+        AddIf(d, "publish-on-error", spec.PublishOnError);
+        AddIf(d, "join", spec.Join is null ? null : spec.Join.IsAll ? "all" : (object)(long)spec.Join.Count);
+        AddIf(d, "target", spec.Target);
+        if (spec.Requires.Count > 0)
         {
-            d["description"] = spec.Description;
+            d["requires"] = spec.Requires.Select(r => (object?)r).ToList();
         }
         return d;
     }
 
-    public OrderedDictionary<string, object?> SpecDict() => new()
+    /// <summary>The workflow spec as a dict (what <c>execution().spec</c> shows).</summary>
+    public OrderedDictionary<string, object?> SpecDict()
     {
-        ["name"] = _spec.Name,
-        ["type"] = _spec.Type == WorkflowType.Reverse ? "reverse" : "direct",
-        ["version"] = "2.0",
-    };
+        var d = new OrderedDictionary<string, object?> { ["name"] = _spec.Name, ["version"] = "2.0", ["type"] = _spec.Type == WorkflowType.Reverse ? "reverse" : "direct" };
+        AddIf(d, "description", _spec.Description);
+        if (_spec.Tags.Count > 0)
+        {
+            d["tags"] = _spec.Tags.Select(t => (object?)t).ToList();
+        }
+        if (_spec.Input.Count > 0)
+        {
+            d["input"] = _spec.Input.Select(p => p.HasDefault ? (object?)new OrderedDictionary<string, object?> { [p.Name] = p.Default } : p.Name).ToList();
+        }
+        AddIf(d, "output", _spec.Output);
+        AddIf(d, "output-on-error", _spec.OutputOnError);
+        AddIf(d, "vars", _spec.Vars);
+        d["tasks"] = _spec.Tasks.ToDictionary(t => t.Name, t => (object?)TaskSpecDict(t)).Aggregate(new OrderedDictionary<string, object?>(), (acc, kv) =>
+        {
+            acc[kv.Key] = kv.Value;
+            return acc;
+        });
+        return d;
+    }
+
+    private static void AddIf(OrderedDictionary<string, object?> d, string key, object? value)
+    {
+        if (value is not null)
+        {
+            d[key] = value;
+        }
+    }
 }
