@@ -1,3 +1,4 @@
+using Sirocco.Actions.Standard;
 using Sirocco.Engine.Events;
 using Sirocco.Engine.Model;
 using Sirocco.Runtime.Commands;
@@ -30,7 +31,8 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(store);
         Store = store;
         Options = options ?? new RuntimeOptions();
-        var actionRunners = (runners ?? []).Append(new StandardActionRunner(store.Clock)).ToList();
+        var standard = new ProviderActionRunner(new StandardActionProvider(new StandardActionOptions { Clock = store.Clock }), SideEffectFreeStandardActions);
+        var actionRunners = (runners ?? []).Append(standard).ToList();
         _host = new ExecutionHost(store, Options, _watcher, actionRunners);
         _executor = new ActionExecutor(store, Options, actionRunners, outcome => _host.Post(new ActionOutcomeWork(outcome)));
         _timers = new TimerChore(store, Options, _host);
@@ -39,6 +41,10 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         _host.TimersArmed = _timers.Wake;
         _host.ActionsCancelled = _executor.Cancel;
     }
+
+    /// <summary>Standard actions without outside effects: re-run after a crash even without <c>safe-rerun: true</c>.</summary>
+    public static readonly IReadOnlyList<string> SideEffectFreeStandardActions =
+        ["std.noop", "std.async_noop", "std.echo", "std.fail", "std.sleep", "std.test_dict", "std.javascript", "std.js"];
 
     /// <summary>The store.</summary>
     public SiroccoStore Store { get; }

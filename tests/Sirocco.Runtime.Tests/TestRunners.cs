@@ -45,7 +45,7 @@ internal sealed class GateRunner : IActionRunner
 /// <summary>The real <c>std.sleep</c>, counting how often it started, so a test knows the sleep is under way.</summary>
 internal sealed class CountingSleepRunner : IActionRunner
 {
-    private readonly StandardActionRunner _inner = new(TimeProvider.System);
+    private readonly ProviderActionRunner _inner = new(new Sirocco.Actions.Standard.StandardActionProvider());
 
     public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -1,0 +1,57 @@
+using Sirocco.Actions;
+using Sirocco.Engine.Effects;
+using EngineResult = Sirocco.Engine.Events.ActionResult;
+
+namespace Sirocco.Runtime.Executors;
+
+/// <summary>
+/// Runs the actions of an action provider (the std provider, custom ones) through the SDK's
+/// <see cref="Actions.ActionRunner"/>, which checks the input and turns exceptions into Mistral's error text.
+/// </summary>
+public sealed class ProviderActionRunner : IActionRunner
+{
+    private readonly IActionProvider _provider;
+    private readonly IReadOnlySet<string> _safeToRerun;
+
+    /// <summary>Creates the runner.</summary>
+    /// <param name="provider">The provider.</param>
+    /// <param name="safeToRerun">Names of its actions that have no outside effects and may re-run after a crash.</param>
+    public ProviderActionRunner(IActionProvider provider, IEnumerable<string>? safeToRerun = null)
+    {
+        _provider = provider;
+        _safeToRerun = new HashSet<string>(safeToRerun ?? [], StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public bool CanRun(string actionName) => Find(actionName) is not null;
+
+    /// <inheritdoc />
+    public bool IsSafeToRerun(string actionName) => _safeToRerun.Contains(actionName);
+
+    /// <inheritdoc />
+    public async Task<EngineResult> RunAsync(RunAction request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var descriptor = await _provider.FindAsync(request.ActionName, null, ct).ConfigureAwait(false);
+        if (descriptor is null)
+        {
+            return EngineResult.Failed($"not supported: action {request.ActionName} (no action provider for it)");
+        }
+
+        var context = ActionContext.FromDictionary(request.ExecutionContext);
+        var result = await Actions.ActionRunner.RunAsync(descriptor, request.Input, context, ct).ConfigureAwait(false);
+        if (result.IsCancel)
+        {
+            return EngineResult.Cancelled();
+        }
+
+        return result.IsError ? EngineResult.Failed(result.Error!) : EngineResult.Ok(result.Data);
+    }
+
+    // Providers answer from memory (catalogs); a provider that needs I/O to find an action blocks here once per lookup.
+    private ActionDescriptor? Find(string name)
+    {
+        var pending = _provider.FindAsync(name, null, CancellationToken.None);
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+}
