@@ -1,0 +1,23 @@
+namespace Sirocco.Server;
+
+/// <summary>How <c>sirocco server</c> runs: where it listens and which database it uses.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>Mistral's default port.</summary>
+    public const int DefaultPort = 8989;
+
+    /// <summary>TCP port on the loopback interface (0 picks a free one).</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>The address to bind; loopback by default since there is no authentication.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The SQLite database file, created when missing.</summary>
+    public string DatabasePath { get; init; } = "sirocco.db";
+
+    /// <summary>fsync at every commit (power-loss safe); tests turn it off for speed.</summary>
+    public bool SyncEveryCommit { get; init; } = true;
+
+    /// <summary>Whether to log each request (off keeps the console quiet).</summary>
+    public bool LogRequests { get; init; }
+}
