@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Sirocco.Runtime;
 using Sirocco.Server.Endpoints;
 using Sirocco.Server.Http;
 using Sirocco.Store;
@@ -15,12 +16,16 @@ public sealed class SiroccoServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private SiroccoServer(WebApplication app, SiroccoStore store, Uri baseUri)
+    private SiroccoServer(WebApplication app, SiroccoStore store, SiroccoRuntime runtime, Uri baseUri)
     {
         _app = app;
         Store = store;
+        Runtime = runtime;
         BaseUri = baseUri;
     }
+
+    /// <summary>The engine runtime (host loop + executor) running in this process.</summary>
+    public SiroccoRuntime Runtime { get; }
 
     /// <summary>The store the server runs on.</summary>
     public SiroccoStore Store { get; }
@@ -34,25 +39,30 @@ public sealed class SiroccoServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var store = await SiroccoStore.OpenSqliteAsync(options.DatabasePath,
             new StoreOptions { SyncEveryCommit = options.SyncEveryCommit }, ct).ConfigureAwait(false);
+        var runtime = new SiroccoRuntime(store);
         try
         {
-            var app = Build(options, store);
+            // recover what a previous process left before taking requests
+            await runtime.StartAsync(ct).ConfigureAwait(false);
+            var app = Build(options, store, runtime);
             await app.StartAsync(ct).ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new SiroccoServer(app, store, new Uri(address.EndsWith('/') ? address : address + "/"));
+            return new SiroccoServer(app, store, runtime, new Uri(address.EndsWith('/') ? address : address + "/"));
         }
         catch
         {
+            await runtime.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
     /// <summary>Builds the web application over an open store (endpoints, error handling, OpenAPI).</summary>
-    public static WebApplication Build(ServerOptions options, SiroccoStore store)
+    public static WebApplication Build(ServerOptions options, SiroccoStore store, SiroccoRuntime runtime)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(runtime);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(SiroccoServer).Assembly.GetName().Name });
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Parse(options.Host), options.Port));
         builder.Logging.ClearProviders();
@@ -64,6 +74,7 @@ public sealed class SiroccoServer : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(runtime);
         builder.Services.AddOpenApi(o =>
         {
             o.AddDocumentTransformer((doc, _, _) =>
@@ -96,6 +107,9 @@ public sealed class SiroccoServer : IAsyncDisposable
         var v2 = app.MapGroup("/v2");
         WorkflowEndpoints.Map(v2);
         WorkbookEndpoints.Map(v2);
+        ExecutionEndpoints.Map(v2);
+        TaskEndpoints.Map(v2);
+        ActionExecutionEndpoints.Map(v2);
         return app;
     }
 
@@ -107,6 +121,7 @@ public sealed class SiroccoServer : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        await Runtime.DisposeAsync().ConfigureAwait(false);
         await Store.DisposeAsync().ConfigureAwait(false);
     }
 }

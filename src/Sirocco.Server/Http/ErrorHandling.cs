@@ -18,7 +18,12 @@ public static partial class ErrorHandling
     {
         ApiException e => (e.StatusCode, e.Message),
         LanguageException e => (StatusCodes.Status400BadRequest, e.Message),
-        EngineException e => (e.Kind is "NotFoundException" or "DBEntityNotFoundError" ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest, e.Message),
+        EngineException e => (e.Kind switch
+        {
+            "NotFoundException" or "DBEntityNotFoundError" => StatusCodes.Status404NotFound,
+            "NotAllowedException" => StatusCodes.Status403Forbidden,
+            _ => StatusCodes.Status400BadRequest,
+        }, e.Message),
         DuplicateEntryException e => (StatusCodes.Status409Conflict, e.Message),
         EntityNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
         InvalidQueryException e => (StatusCodes.Status400BadRequest, e.Message),
