@@ -22,7 +22,11 @@ public sealed record BinaryNode(string Operator, YaqlNode Left, YaqlNode Right, 
 public sealed record UnaryNode(string Operator, YaqlNode Operand, int Position) : YaqlNode(Position);
 
 /// <summary><c>target[args]</c>.</summary>
-public sealed record IndexNode(YaqlNode Target, IReadOnlyList<YaqlNode> Args, int Position) : YaqlNode(Position);
+public sealed record IndexNode(YaqlNode Target, IReadOnlyList<YaqlNode> Args, int Position) : YaqlNode(Position)
+{
+    /// <summary>Target and arguments as the <c>#indexer</c> function receives them.</summary>
+    internal IReadOnlyList<YaqlNode> CallArgs { get; } = [Target, .. Args];
+}
 
 /// <summary>A list literal <c>[a, b]</c>.</summary>
 public sealed record ListNode(IReadOnlyList<YaqlNode> Items, int Position) : YaqlNode(Position);

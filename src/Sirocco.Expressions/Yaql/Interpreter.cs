@@ -87,7 +87,7 @@ internal sealed partial class Interpreter(Budget budget, IExecutionFunctions? fu
             case UnaryNode u:
                 return Unary(u, scope);
             case IndexNode i:
-                return Invoke("#indexer", [i.Target, .. i.Args], scope, null, false);
+                return Invoke("#indexer", i.CallArgs, scope, null, false);
             case ListNode l:
                 {
                     var list = new List<object?>(l.Items.Count);
@@ -335,10 +335,13 @@ internal sealed partial class Interpreter(Budget budget, IExecutionFunctions? fu
 /// <summary>One call of a library function: binds arguments by position or name, evaluates them once, builds lambdas.</summary>
 internal sealed class Call
 {
+    private static readonly Dictionary<string, YaqlNode> NoNames = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<YaqlNode> _args;
-    private readonly Dictionary<int, object?> _values = [];
-    private readonly List<YaqlNode> _positional = [];
-    private readonly Dictionary<string, YaqlNode> _named = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<YaqlNode> _positional;
+    private readonly Dictionary<string, YaqlNode> _named = NoNames;
+    private object?[]? _values;
+    private bool[]? _evaluated;
+    private Dictionary<string, object?>? _namedValues;
 
     public Call(Interpreter interp, Scope scope, IReadOnlyList<YaqlNode> args, object? receiver, bool isMethod)
     {
@@ -347,6 +350,22 @@ internal sealed class Call
         _args = args;
         Receiver = receiver;
         IsMethod = isMethod;
+        var hasNamed = false;
+        foreach (var a in args)
+        {
+            if (a is MappingNode { Key: KeywordNode })
+            {
+                hasNamed = true;
+                break;
+            }
+        }
+        if (!hasNamed)
+        {
+            _positional = args;
+            return;
+        }
+        var positional = new List<YaqlNode>();
+        _named = new Dictionary<string, YaqlNode>(StringComparer.Ordinal);
         foreach (var a in args)
         {
             if (a is MappingNode m && m.Key is KeywordNode k)
@@ -355,9 +374,10 @@ internal sealed class Call
             }
             else
             {
-                _positional.Add(a);
+                positional.Add(a);
             }
         }
+        _positional = positional;
     }
 
     public Interpreter Interp { get; }
@@ -428,14 +448,27 @@ internal sealed class Call
         {
             return Receiver;
         }
-        var key = index < Count ? index : -1 - (name?.GetHashCode(StringComparison.Ordinal) ?? 0);
-        if (_values.TryGetValue(key, out var v))
+        if (index < Count)
         {
-            return v;
+            _values ??= new object?[Count];
+            _evaluated ??= new bool[Count];
+            if (_evaluated[index])
+            {
+                return _values[index];
+            }
+            var n = _positional[index - Offset];
+            var value = n is NoValueNode ? null : Interp.Eval(n, Scope);
+            _values[index] = value;
+            _evaluated[index] = true;
+            return value;
+        }
+        if (name is not null && _namedValues is not null && _namedValues.TryGetValue(name, out var cached))
+        {
+            return cached;
         }
         var node = Node(index, name);
-        v = node is NoValueNode ? null : Interp.Eval(node, Scope);
-        _values[key] = v;
+        var v = node is NoValueNode ? null : Interp.Eval(node, Scope);
+        (_namedValues ??= new(StringComparer.Ordinal))[name!] = v;
         return v;
     }
 
@@ -474,19 +507,9 @@ internal sealed class Call
     public Func<object?[], object?> Lambda(int index, string? name = null)
     {
         var node = Node(index, name);
-        return values =>
-        {
-            var scope = new Scope(Scope);
-            if (values.Length > 0)
-            {
-                scope.Set(string.Empty, values[0]);
-            }
-            for (var i = 0; i < values.Length; i++)
-            {
-                scope.Set((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), values[i]);
-            }
-            return Interp.Eval(node, scope);
-        };
+        var outer = Scope;
+        var interp = Interp;
+        return values => interp.Eval(node, Scope.ForLambda(outer, values));
     }
 
     public Func<object?, object?> Lambda1(int index, string? name = null)

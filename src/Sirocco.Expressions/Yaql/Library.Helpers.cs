@@ -122,7 +122,10 @@ internal static partial class Library
     /// <summary>A sorted sequence that remembers its sort keys for thenBy.</summary>
     private sealed record Ordering(List<object?> Source, List<(Func<object?, object?> Key, bool Descending)> Keys);
 
-    private static readonly ConditionalWeakTable<YaqlIterator, Ordering> Orderings = new();
+    private sealed class OrderedIterator(IEnumerable<object?> source, Ordering ordering) : YaqlIterator(source)
+    {
+        public Ordering Ordering { get; } = ordering;
+    }
 
     private static object Order(Call c, bool descending, bool then)
     {
@@ -132,10 +135,11 @@ internal static partial class Library
         List<(Func<object?, object?>, bool)> keys;
         if (then)
         {
-            if (c.Arg(0) is not YaqlIterator it || !Orderings.TryGetValue(it, out var previous))
+            if (c.Arg(0) is not OrderedIterator it)
             {
                 throw NoMatchException.Instance;
             }
+            var previous = it.Ordering;
             source = previous.Source;
             keys = [.. previous.Keys, (key, descending)];
         }
@@ -145,9 +149,7 @@ internal static partial class Library
             keys = [(key, descending)];
         }
         var interp = c.Interp;
-        var result = new YaqlIterator(SortLazily(interp, source, keys));
-        Orderings.Add(result, new Ordering(source, keys));
-        return result;
+        return new OrderedIterator(SortLazily(interp, source, keys), new Ordering(source, keys));
     }
 
     private static IEnumerable<object?> SortLazily(Interpreter interp, List<object?> source, List<(Func<object?, object?> Key, bool Descending)> keys)
@@ -461,17 +463,33 @@ internal static partial class Library
     {
         // the selector gets the groups as positional arguments: $1 (and $) is the whole match, $2 the first group, ...
         var node = c.Node(lambdaIndex);
-        var scope = new Scope(c.Scope);
-        scope.Set(string.Empty, MatchDict(m.Groups[0]));
+        var groups = new object?[m.Groups.Count];
         for (var i = 0; i < m.Groups.Count; i++)
         {
-            scope.Set((i + 1).ToString(CultureInfo.InvariantCulture), m.Groups[i].Success ? MatchDict(m.Groups[i]) : null);
+            groups[i] = m.Groups[i].Success ? MatchDict(m.Groups[i]) : null;
         }
-        return c.Interp.Eval(node, scope);
+        return c.Interp.Eval(node, Scope.ForLambda(c.Scope, groups));
     }
 
     /// <summary>Compiles a Python regular expression as a .NET one (named groups and \Z translated); errors as Python's re.error.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, RegexOptions), Regex> RegexCache = new();
+
     public static Regex CompileRegex(string pattern, RegexOptions options)
+    {
+        if (RegexCache.TryGetValue((pattern, options), out var cached))
+        {
+            return cached;
+        }
+        if (RegexCache.Count > 1000)
+        {
+            RegexCache.Clear();
+        }
+        var compiled = CompileRegexUncached(pattern, options);
+        RegexCache[(pattern, options)] = compiled;
+        return compiled;
+    }
+
+    private static Regex CompileRegexUncached(string pattern, RegexOptions options)
     {
         var translated = pattern.Replace("(?P<", "(?<", StringComparison.Ordinal).Replace("(?P=", "\\k<", StringComparison.Ordinal).Replace("\\Z", "\\z", StringComparison.Ordinal);
         try

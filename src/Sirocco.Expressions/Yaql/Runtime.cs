@@ -102,7 +102,7 @@ internal sealed class YaqlSet : IPythonValue, IReadOnlyCollection<object?>, ICol
 }
 
 /// <summary>A lazy, single-pass sequence (a Python iterator/generator): results of select/where/... before they are stored.</summary>
-internal sealed class YaqlIterator(IEnumerable<object?> source) : IPythonValue, IEnumerable<object?>
+internal class YaqlIterator(IEnumerable<object?> source) : IPythonValue, IEnumerable<object?>
 {
     private bool _consumed;
 
@@ -246,19 +246,64 @@ internal sealed class YaqlMappingRule(object? source, object? destination) : IPy
     public object? ToStorable() => PyText.Repr(this);
 }
 
-/// <summary>A chain of variable scopes (yaql contexts): <c>$</c> is the variable with the empty name.</summary>
+/// <summary>A chain of variable scopes (yaql contexts): <c>$</c> is the variable with the empty name, <c>$1</c>.. positional ones.</summary>
 internal sealed class Scope(Scope? parent)
 {
+    // Lambda scopes only bind $ and $1..$n: keep those in fields, named variables in a dictionary when needed.
+    private bool _hasDollar;
+    private object? _dollar;
+    private object?[]? _positional;
     private Dictionary<string, object?>? _vars;
 
     public Scope? Parent { get; } = parent;
 
-    public void Set(string name, object? value) => (_vars ??= new(StringComparer.Ordinal))[name] = value;
+    public static Scope ForLambda(Scope parent, object?[] values)
+    {
+        var s = new Scope(parent) { _positional = values };
+        if (values.Length > 0)
+        {
+            s._hasDollar = true;
+            s._dollar = values[0];
+        }
+        return s;
+    }
+
+    public void Set(string name, object? value)
+    {
+        if (name.Length == 0)
+        {
+            _hasDollar = true;
+            _dollar = value;
+            return;
+        }
+        (_vars ??= new(StringComparer.Ordinal))[name] = value;
+    }
 
     public bool TryGet(string name, out object? value)
     {
+        var index = name.Length > 0 && name.Length <= 2 && char.IsAsciiDigit(name[0]) && (name.Length == 1 || char.IsAsciiDigit(name[1])) ? int.Parse(name, System.Globalization.CultureInfo.InvariantCulture) : -1;
         for (var s = this; s is not null; s = s.Parent)
         {
+            if (name.Length == 0)
+            {
+                if (s._hasDollar)
+                {
+                    value = s._dollar;
+                    return true;
+                }
+                continue;
+            }
+            if (index >= 1 && s._positional is { } p)
+            {
+                if (index <= p.Length)
+                {
+                    value = p[index - 1];
+                    return true;
+                }
+                // a lambda scope hides outer positional arguments it does not have
+                value = null;
+                return false;
+            }
             if (s._vars is not null && s._vars.TryGetValue(name, out value))
             {
                 return true;

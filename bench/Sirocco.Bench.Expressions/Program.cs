@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using Sirocco.Bench.Expressions;
+
+// `--quick`: a plain stopwatch run printing evaluations/second per language (comparable to
+// bench_mistral_expressions.py's warm figure); otherwise BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "--quick")
+{
+    foreach (var lang in new[] { "yaql", "jinja" })
+    {
+        var cases = Corpus.Load(lang);
+        for (var i = 0; i < 20; i++)
+        {
+            Corpus.Pass(cases);
+        }
+        var passes = 200;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < passes; i++)
+        {
+            Corpus.Pass(cases);
+        }
+        sw.Stop();
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        Console.WriteLine($"{lang}: {cases.Count} cases, warm {cases.Count * passes / cpuSeconds:N0} evaluations per CPU second ({cases.Count * passes / sw.Elapsed.TotalSeconds:N0} per wall-clock second)");
+        if (args.Length > 1 && args[1] == "--slowest")
+        {
+            foreach (var (expr, ctx, us) in Corpus.Slowest(cases, 15))
+            {
+                Console.WriteLine($"  {us,8:N1} us  {Sirocco.Values.Json.Serialize(expr)}");
+            }
+        }
+    }
+    return 0;
+}
+if (args.Length > 0 && args[0] == "--micro")
+{
+    var ctx = Sirocco.Values.Json.Parse("""{"a": 1, "l": [3, 1, 2], "users": [{"name": "ann", "age": 31}, {"name": "bob", "age": 25}]}""");
+    foreach (var text in new[] { "plain", "<% $.a %>", "<% 1 + 2 * 3 %>", "<% $.users.where($.age > 30).name %>", "x <% $.a %> y", "<% $.l.join(',') %>" })
+    {
+        for (var i = 0; i < 20000; i++)
+        {
+            Sirocco.Expressions.ExpressionEvaluator.EvaluateRecursively(text, ctx);
+        }
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var n = 200000;
+        for (var i = 0; i < n; i++)
+        {
+            Sirocco.Expressions.ExpressionEvaluator.EvaluateRecursively(text, ctx);
+        }
+        var us = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds / n;
+        Console.WriteLine($"{us,8:N2} us/eval (CPU)  {text}");
+    }
+    return 0;
+}
+BenchmarkSwitcher.FromAssembly(typeof(ExpressionBenchmarks).Assembly).Run(args);
+return 0;
