@@ -83,6 +83,9 @@ internal static class SpecCache
         throw new MistralError("InvalidActionException", $"Failed to find action [action_name={def.Name}, namespace={def.Namespace}]");
     }
 
+    /// <summary>A workbook text, parsed.</summary>
+    public static WorkbookSpec GetWorkbook(string text) => Get(text, true, t => LanguageParser.ParseWorkbook(t));
+
     private static ActionListSpec GetActions(string text) =>
         (ActionListSpec)Parsed.GetOrAdd((text + "\u0000actions", false), k => LanguageParser.ParseActions(text));
 

@@ -1,3 +1,4 @@
+using Sirocco.Engine.Definitions;
 using Sirocco.Expressions;
 using Sirocco.Engine.Actions;
 using Sirocco.Engine.DataFlow;
@@ -128,7 +129,7 @@ internal sealed partial class StepRunner
                 BaseIsStandard = true,
             };
         }
-        var def = _ctx.Definitions.FindAction(name, ns);
+        var def = FindActionDefinition(name, ns);
         if (def is null)
         {
             return null;
@@ -146,6 +147,36 @@ internal sealed partial class StepRunner
             IsAsync = def.IsAsync,
             Definition = def,
         };
+    }
+
+    /// <summary>
+    /// A non-standard action by exact name: the host's resolver first, then the ad-hoc actions of the workbook this
+    /// execution's workflow came from (its text is part of the execution, so they resolve even when the host does not
+    /// store workbook actions separately).
+    /// </summary>
+    private ActionDefinition? FindActionDefinition(string name, string ns)
+    {
+        if (_ctx.Definitions.FindAction(name, ns) is { } def)
+        {
+            return def;
+        }
+        if (Wf.WorkbookName is { } wb && name.StartsWith(wb + ".", StringComparison.Ordinal) && Wf.Definition.Length > 0)
+        {
+            try
+            {
+                var workbook = SpecCache.GetWorkbook(Wf.Definition);
+                var shortName = name[(wb.Length + 1)..];
+                if (workbook.Name == wb && workbook.Actions.Any(a => a.Name == shortName))
+                {
+                    return new ActionDefinition { Name = name, Namespace = ns, Definition = Wf.Definition, WorkbookName = wb };
+                }
+            }
+            catch (Sirocco.Language.LanguageException)
+            {
+                // Not a workbook text: nothing to find here.
+            }
+        }
+        return null;
     }
 
     /// <summary>Mistral's <c>check_parameters</c>: missing or unexpected input fails the task (forced).</summary>

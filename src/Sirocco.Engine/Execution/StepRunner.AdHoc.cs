@@ -31,7 +31,7 @@ internal sealed partial class StepRunner
             {
                 return AdHocDescriptor(def, chain, std.Name, std.IsAsync, baseIsStandard: true);
             }
-            var baseDef = _ctx.Definitions.FindAction(baseName, def.Namespace)
+            var baseDef = FindActionDefinition(baseName, def.Namespace)
                 ?? throw new MistralError("InvalidActionException", $"Failed to find base action [action_name={baseName} namespace={def.Namespace}] ");
             if (baseDef.Definition is null)
             {

@@ -328,4 +328,29 @@ public class EngineStepTests
         var back = Sirocco.Engine.Serialization.EngineJson.Deserialize<ExecutionState>(json);
         Assert.Equal(json, Sirocco.Engine.Serialization.EngineJson.Serialize(back));
     }
+
+    [Fact]
+    public void Workbook_ad_hoc_actions_resolve_from_the_executions_own_workbook_text()
+    {
+        // A host whose resolver knows only workflows (no separately stored workbook actions).
+        var workbook = """
+            version: '2.0'
+            name: wb
+            actions:
+              shout:
+                base: std.echo
+                base-input: {output: <% $.text.toUpper() %>}
+                input: [text]
+            workflows:
+              wf:
+                tasks:
+                  t:
+                    action: shout text="hi"
+            """;
+        var start = new StartWorkflow { Workflow = new WorkflowDefinition { Name = "wb.wf", Definition = workbook, WorkbookName = "wb" } };
+        var r = WorkflowEngine.Step(null, start, Ctx());
+        Assert.Equal(States.Success, r.State.Workflow.State);
+        Assert.Equal("HI", TaskResults.Of(r.State, r.State.Tasks[0]));
+        Assert.Equal("wb.shout", r.State.Actions[0].Name);
+    }
 }
