@@ -118,9 +118,10 @@ internal sealed class ActionExecutor
 
         if (!request.IsSync)
         {
-            // An async action is only started here; its result arrives later through the API.
-            await runner.RunAsync(request, ct).ConfigureAwait(false);
-            return AsyncStarted;
+            // An async action is only started here; its result arrives later through the API. A start that failed
+            // (std.mistral_http got an error status) completes the action at once, as Mistral's executor does.
+            var started = await runner.RunAsync(request, ct).ConfigureAwait(false);
+            return started.IsError ? started : AsyncStarted;
         }
 
         using var timeout = request.Timeout is > 0 ? CancellationTokenSource.CreateLinkedTokenSource(ct) : null;
