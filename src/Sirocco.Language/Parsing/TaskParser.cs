@@ -25,7 +25,12 @@ internal static partial class TaskParser
     {
         var name = entry.Key;
         var position = entry.KeyNode.Position;
-        if (!ctx.ExpectNonEmptyMapping(entry.Value, out var map))
+        // The workflow schema requires a non-empty map only for names matching ^\w+$ (a patternProperties
+        // rule); other names, e.g. 'main-task', may be an empty map, as in Mistral.
+        var mapOk = WordName().IsMatch(name)
+            ? ctx.ExpectNonEmptyMapping(entry.Value, out var map)
+            : ctx.ExpectMapping(entry.Value, out map);
+        if (!mapOk)
         {
             return null;
         }
@@ -314,6 +319,9 @@ internal static partial class TaskParser
             }
         }
     }
+
+    [GeneratedRegex(@"^\w+$")]
+    private static partial Regex WordName();
 
     // Anchored at the start only, as Python's re.match: anything after the collection is ignored.
     [GeneratedRegex(@"^\s*([\w\d_\-]+)\s*in\s*(\[.+\]|({{(.*?)}})|<%.*?%>)")]

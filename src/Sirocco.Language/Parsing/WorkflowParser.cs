@@ -177,7 +177,7 @@ internal static class WorkflowParser
     {
         if (defaults is null)
         {
-            return task with { SafeRerun = task.SafeRerun ?? false };
+            return task with { Policies = PolicyParser.Merge(task.OwnPolicies, null), SafeRerun = task.SafeRerun ?? false };
         }
 
         return task with
