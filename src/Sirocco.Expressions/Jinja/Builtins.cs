@@ -703,7 +703,7 @@ internal static partial class Builtins
         Filters["upper"] = (_, v, a) =>
         {
             a.Bind("do_upper", [], 0);
-            return SoftStr(v).ToUpperInvariant();
+            return Methods.Upper(SoftStr(v));
         };
         Filters["map"] = (ip, v, a) =>
         {

@@ -107,7 +107,7 @@ internal static class Methods
         {
             case "upper":
                 a.Bind(name, [], 0);
-                return s.ToUpperInvariant();
+                return Upper(s);
             case "lower":
                 a.Bind(name, [], 0);
                 return s.ToLowerInvariant();
@@ -563,6 +563,13 @@ internal static class Methods
             }
         }
         return sb.ToString();
+    }
+
+    /// <summary>Python's <c>str.upper()</c>: also the special casings that grow (<c>ß</c> → <c>SS</c>).</summary>
+    public static string Upper(string s)
+    {
+        var upper = s.ToUpperInvariant();
+        return upper.Contains('ß', StringComparison.Ordinal) ? upper.Replace("ß", "SS", StringComparison.Ordinal) : upper;
     }
 
     public static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();

@@ -459,7 +459,7 @@ internal static class PyFormat
     public static string FormatValue(object? value, string specText)
     {
         var spec = ParseSpec(specText);
-        if (value is bool bv && spec.Type == '\0')
+        if (value is bool bv && specText.Length == 0)
         {
             value = bv ? "True" : "False";
         }
@@ -676,6 +676,10 @@ internal static class PyFormat
         object? value;
         if (head.Length == 0)
         {
+            if (auto < 0)
+            {
+                throw JinjaRuntimeError.Value("cannot switch from manual field specification to automatic field numbering");
+            }
             if (auto >= args.Positional.Count)
             {
                 throw new JinjaRuntimeError("IndexError", $"Replacement index {auto} out of range for positional args tuple");
@@ -684,6 +688,11 @@ internal static class PyFormat
         }
         else if (head.All(char.IsAsciiDigit))
         {
+            if (auto > 0)
+            {
+                throw JinjaRuntimeError.Value("cannot switch from automatic field numbering to manual field specification");
+            }
+            auto = -1;
             var idx = int.Parse(head, CultureInfo.InvariantCulture);
             if (idx >= args.Positional.Count)
             {
