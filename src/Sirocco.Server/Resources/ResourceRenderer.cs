@@ -22,7 +22,7 @@ public static class ResourceRenderer
             {
                 var parsed = value is string text && text.Length > 0 ? Values.Json.Parse(text) : null;
                 // a task's result is always a JSON text, "null" included (the CLI json.loads it)
-                result[field] = jsonAsObjects ? parsed : parsed is null && field != "result" ? null : PyJson.Dumps(parsed);
+                result[field] = jsonAsObjects ? parsed : parsed is null && field != "result" ? null : Sirocco.Expressions.Functions.PyJson.Dumps(parsed, indent: null);
             }
             else
             {
