@@ -72,6 +72,51 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task Gaps_in_numbering_are_allowed_and_a_lower_number_landing_later_still_runs()
+    {
+        await using var db = new TempDatabase();
+        var options = new StoreOptions();
+        using var sqlite = new SqliteDialect(db.Path, options);
+        var first = new ScriptedDialect(sqlite,
+        [
+            new Migration(1, "one", "CREATE TABLE t1 (x INTEGER)"),
+            new Migration(6, "six", "CREATE TABLE t6 (x INTEGER)"),
+        ]);
+        Assert.Equal([1, 6], await MigrationRunner.RunAsync(first, options.Clock, Ct));
+
+        // 0003 was reserved by someone else and lands after 0006 was applied: it must still run, once.
+        var later = new ScriptedDialect(sqlite,
+        [
+            new Migration(1, "one", "CREATE TABLE t1 (x INTEGER)"),
+            new Migration(3, "three", "CREATE TABLE t3 (x INTEGER)"),
+            new Migration(6, "six", "CREATE TABLE t6 (x INTEGER)"),
+        ]);
+        Assert.Equal([3], await MigrationRunner.RunAsync(later, options.Clock, Ct));
+        Assert.Empty(await MigrationRunner.RunAsync(later, options.Clock, Ct));
+
+        await using var c = await sqlite.OpenAsync(Ct);
+        Assert.Equal([1, 3, 6], await MigrationRunner.AppliedVersionsAsync(c, null, Ct));
+        Assert.Equal(1L, await Db.ScalarAsync(c, null, "SELECT COUNT(*) FROM sqlite_master WHERE name = 't3'", Ct));
+    }
+
+    /// <summary>A real SQLite dialect with a chosen list of scripts.</summary>
+    private sealed class ScriptedDialect(SqliteDialect inner, IReadOnlyList<Migration> scripts) : ISqlDialect
+    {
+        public string Name => inner.Name;
+
+        public bool SingleWriter => inner.SingleWriter;
+
+        public IReadOnlyList<Migration> Migrations => scripts;
+
+        public Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken ct) => inner.OpenAsync(ct);
+
+        public bool IsUniqueViolation(System.Data.Common.DbException error) => inner.IsUniqueViolation(error);
+
+        public Task<System.Data.Common.DbTransaction> BeginWriteAsync(System.Data.Common.DbConnection connection, CancellationToken ct) =>
+            inner.BeginWriteAsync(connection, ct);
+    }
+
+    [Fact]
     public async Task Database_uses_the_wal_journal()
     {
         await using var db = new TempDatabase();

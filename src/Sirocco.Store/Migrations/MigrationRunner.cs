@@ -6,7 +6,9 @@ namespace Sirocco.Store.Migrations;
 /// <summary>
 /// Brings a database to the newest schema: each script not yet recorded in <c>schema_migrations</c> runs in its own
 /// transaction together with its record, so a crash mid-upgrade leaves the database at the previous version.
-/// Running it again on an up-to-date database changes nothing.
+/// Running it again on an up-to-date database changes nothing. Versions need not be contiguous, and a script whose
+/// number is lower than one already applied still runs (helpers reserve numbers and may land out of order): what
+/// counts is the set of applied versions, not the highest one.
 /// </summary>
 public static class MigrationRunner
 {
@@ -24,8 +26,7 @@ public static class MigrationRunner
         {
             await using var tx = await dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);
             // Re-read inside the write transaction: another process may have migrated meanwhile.
-            var current = await CurrentVersionAsync(connection, tx, ct).ConfigureAwait(false);
-            if (current >= migration.Version)
+            if (await IsAppliedAsync(connection, tx, migration.Version, ct).ConfigureAwait(false))
             {
                 await tx.RollbackAsync(ct).ConfigureAwait(false);
                 continue;
@@ -47,16 +48,35 @@ public static class MigrationRunner
             applied.Add(migration.Version);
         }
 
-        var newest = dialect.Migrations.Count == 0 ? 0 : dialect.Migrations[^1].Version;
-        var final = await CurrentVersionAsync(connection, null, ct).ConfigureAwait(false);
-        if (final > newest)
+        var known = dialect.Migrations.Select(m => m.Version).ToHashSet();
+        var unknown = (await AppliedVersionsAsync(connection, null, ct).ConfigureAwait(false)).Where(v => !known.Contains(v)).ToList();
+        if (unknown.Count > 0)
         {
+            var newest = known.Count == 0 ? 0 : known.Max();
             throw new SchemaException(
-                $"the database has schema version {final}, newer than this Sirocco knows ({newest}); upgrade Sirocco");
+                $"the database has schema version(s) {string.Join(", ", unknown)} that this Sirocco does not know (it knows up to {newest}); " +
+                "the database was migrated by a newer Sirocco: upgrade Sirocco");
         }
 
         return applied;
     }
+
+    /// <summary>Every applied schema version, ascending.</summary>
+    public static async Task<IReadOnlyList<int>> AppliedVersionsAsync(DbConnection connection, DbTransaction? tx, CancellationToken ct)
+    {
+        var list = new List<int>();
+        await using var cmd = Db.Command(connection, tx, "SELECT version FROM schema_migrations ORDER BY version");
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            list.Add(Convert.ToInt32(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return list;
+    }
+
+    private static async Task<bool> IsAppliedAsync(DbConnection connection, DbTransaction tx, int version, CancellationToken ct) =>
+        await Db.ScalarAsync(connection, tx, "SELECT 1 FROM schema_migrations WHERE version = @v", ct, ("@v", version)).ConfigureAwait(false) is not null;
 
     /// <summary>The newest applied schema version, 0 for an empty database.</summary>
     public static async Task<int> CurrentVersionAsync(DbConnection connection, DbTransaction? tx, CancellationToken ct)
