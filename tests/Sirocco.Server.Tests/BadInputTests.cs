@@ -38,6 +38,25 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
         await AssertNothingStoredAsync();
     }
 
+    [Theory]
+    [InlineData("<% $.x + %>")]
+    [InlineData("{{ _.x | }}")]
+    public async Task Expression_syntax_error_is_400_naming_the_expression_and_validate_says_invalid(string expression)
+    {
+        var text = $"version: '2.0'\nwf:\n  tasks:\n    t1:\n      action: std.echo output=\"{expression}\"\n";
+        var (status, body, _) = await fx.SendAsync(HttpMethod.Post, "/v2/workflows", text, "text/plain");
+        Assert.Equal(400, status);
+        var message = (string)J.At(body, "faultstring")!;
+        Assert.Matches(@"^5:\d+: ", message);
+        Assert.Contains(expression, message, StringComparison.Ordinal);
+        await AssertNothingStoredAsync();
+
+        (status, body, _) = await fx.SendAsync(HttpMethod.Post, "/v2/workflows/validate", text, "text/plain");
+        Assert.Equal(200, status);
+        Assert.Equal(false, J.At(body, "valid"));
+        Assert.False(string.IsNullOrEmpty((string?)J.At(body, "error")));
+    }
+
     [Fact]
     public async Task Execution_of_an_unknown_workflow_is_404()
     {

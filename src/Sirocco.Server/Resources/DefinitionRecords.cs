@@ -21,7 +21,8 @@ public static class DefinitionRecords
         }
         catch (ExpressionException e)
         {
-            return e.Message;
+            // the Language layer adds line:column; name the expression too when the parser's message does not
+            return e.Message.Contains(text, StringComparison.Ordinal) ? e.Message : $"{e.Message} in '{text}'";
         }
     }
 
