@@ -1,4 +1,7 @@
+using CompositeActionProvider = Sirocco.Actions.CompositeActionProvider;
+using IActionProvider = Sirocco.Actions.IActionProvider;
 using Sirocco.Actions.Standard;
+using Sirocco.Runtime.Providers;
 using Sirocco.Engine.Events;
 using Sirocco.Engine.Model;
 using Sirocco.Runtime.Commands;
@@ -26,13 +29,25 @@ public sealed class SiroccoRuntime : IAsyncDisposable
     private int _started;
 
     /// <summary>Creates a runtime over an open store; call <see cref="StartAsync"/> to run it.</summary>
-    public SiroccoRuntime(SiroccoStore store, RuntimeOptions? options = null, IEnumerable<IActionRunner>? runners = null)
+    /// <param name="store">The open store.</param>
+    /// <param name="options">Tuning; defaults when null.</param>
+    /// <param name="runners">Extra runners, asked before the providers' runner (tests, special executors).</param>
+    /// <param name="providers">Action providers after <c>std</c> and <c>adhoc</c>, in precedence order (plugins, commands, ...).</param>
+    public SiroccoRuntime(SiroccoStore store, RuntimeOptions? options = null, IEnumerable<IActionRunner>? runners = null,
+        IEnumerable<IActionProvider>? providers = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         Store = store;
         Options = options ?? new RuntimeOptions();
-        var standard = new ProviderActionRunner(new StandardActionProvider(new StandardActionOptions { Clock = store.Clock }), SideEffectFreeStandardActions);
-        var actionRunners = (runners ?? []).Append(standard).ToList();
+        var std = new StandardActionProvider(new StandardActionOptions { Clock = store.Clock });
+        var configured = (providers ?? []).ToList();
+        AdHocActions = new AdHocActionProvider(store);
+        // The catalog (/v2/actions) and what a task resolves to follow one order: std, adhoc, then the configured ones.
+        Actions = new CompositeActionProvider("system", [std, AdHocActions, .. configured]);
+        AdHocActions.BaseActions = Actions;
+        // Ad-hoc actions never reach the executor inside a workflow (the engine expands them to their base action).
+        var executable = new ProviderActionRunner(new CompositeActionProvider("executable", [std, .. configured]), SideEffectFreeStandardActions);
+        var actionRunners = (runners ?? []).Append(executable).ToList();
         _host = new ExecutionHost(store, Options, _watcher, actionRunners);
         _executor = new ActionExecutor(store, Options, actionRunners, outcome => _host.Post(new ActionOutcomeWork(outcome)));
         _timers = new TimerChore(store, Options, _host);
@@ -48,6 +63,12 @@ public sealed class SiroccoRuntime : IAsyncDisposable
 
     /// <summary>The store.</summary>
     public SiroccoStore Store { get; }
+
+    /// <summary>Every action provider in precedence order: <c>std</c>, <c>adhoc</c>, then the configured ones (the catalog).</summary>
+    public CompositeActionProvider Actions { get; }
+
+    /// <summary>The provider of ad-hoc (YAML) actions stored in the database.</summary>
+    public AdHocActionProvider AdHocActions { get; }
 
     /// <summary>The options.</summary>
     public RuntimeOptions Options { get; }

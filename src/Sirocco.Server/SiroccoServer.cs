@@ -110,6 +110,7 @@ public sealed class SiroccoServer : IAsyncDisposable
         ExecutionEndpoints.Map(v2);
         TaskEndpoints.Map(v2);
         ActionExecutionEndpoints.Map(v2);
+        ActionEndpoints.Map(v2);
         return app;
     }
 

@@ -21,6 +21,7 @@ public sealed partial class SiroccoStore : IAsyncDisposable
         Options = options;
         WorkflowDefinitions = new WorkflowDefinitionRepository(this);
         Workbooks = new WorkbookRepository(this);
+        AdHocActions = new AdHocActionRepository(this);
     }
 
     /// <summary>The SQL dialect in use.</summary>
@@ -37,6 +38,9 @@ public sealed partial class SiroccoStore : IAsyncDisposable
 
     /// <summary>Workbooks and the workflows they define.</summary>
     public WorkbookRepository Workbooks { get; }
+
+    /// <summary>Ad-hoc actions (<c>/v2/actions</c>, workbook actions).</summary>
+    public AdHocActionRepository AdHocActions { get; }
 
     /// <summary>Opens (creating when missing) a SQLite database file and migrates it to the newest schema.</summary>
     public static Task<SiroccoStore> OpenSqliteAsync(string path, StoreOptions? options = null, CancellationToken ct = default)

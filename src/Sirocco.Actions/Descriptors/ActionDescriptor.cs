@@ -22,6 +22,21 @@ public abstract class ActionDescriptor
     /// <summary>Visibility: <c>public</c> or <c>private</c>.</summary>
     public virtual string Scope => "public";
 
+    /// <summary>Catalog id (<c>/v2/actions</c> <c>id</c>): a UUID for stored actions; the name by default, as Mistral shows code actions.</summary>
+    public virtual string Id => Name;
+
+    /// <summary>Tags shown in the catalog.</summary>
+    public virtual IReadOnlyList<string> Tags => [];
+
+    /// <summary>The text the action is defined by, if any (an ad-hoc action's YAML, a command line); empty otherwise.</summary>
+    public virtual string Definition => "";
+
+    /// <summary>When the action appeared (stored, or loaded by its provider), if known.</summary>
+    public virtual DateTimeOffset? CreatedAt => null;
+
+    /// <summary>When the action last changed, if known.</summary>
+    public virtual DateTimeOffset? UpdatedAt => null;
+
     /// <summary>The implementing class's name, as error messages name it (<c>class=…</c>).</summary>
     public virtual string? ActionClassName => null;
 

@@ -78,6 +78,36 @@ public sealed class CompositeActionProvider : IActionProvider
         return null;
     }
 
+    /// <summary>
+    /// Like <see cref="FindAllAsync"/>, also telling which provider each action comes from. Every name is listed once,
+    /// from the provider that wins it; <paramref name="shadowed"/> receives the entries that lost a clash.
+    /// </summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <param name="shadowed">Receives hidden (descriptor, provider) pairs, or null.</param>
+    public async ValueTask<IReadOnlyList<(ActionDescriptor Descriptor, IActionProvider Provider)>> FindAllWithProvidersAsync(string? @namespace,
+        CancellationToken cancellationToken, ICollection<(ActionDescriptor Descriptor, IActionProvider Provider)>? shadowed = null)
+    {
+        var seen = new HashSet<(string, string)>();
+        var all = new List<(ActionDescriptor, IActionProvider)>();
+        foreach (var provider in Providers)
+        {
+            foreach (var d in await provider.FindAllAsync(@namespace, cancellationToken).ConfigureAwait(false))
+            {
+                if (seen.Add((d.Name, d.Namespace)))
+                {
+                    all.Add((d, provider));
+                }
+                else
+                {
+                    shadowed?.Add((d, provider));
+                }
+            }
+        }
+
+        return all;
+    }
+
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<ActionDescriptor>> FindAllAsync(string? @namespace, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Sirocco.Engine.Definitions;
 using Sirocco.Engine.Effects;
 using Sirocco.Engine.Events;
 
@@ -14,6 +15,13 @@ public interface IActionRunner
     /// so that it may re-run even when its task does not say <c>safe-rerun: true</c>.
     /// </summary>
     bool IsSafeToRerun(string actionName);
+
+    /// <summary>
+    /// How the engine sees one of this runner's actions (declared parameters, checked before the action is scheduled;
+    /// whether it completes later), or null when the runner does not run it. By default the input is not checked.
+    /// </summary>
+    ActionDefinition? Describe(string actionName, string @namespace) =>
+        CanRun(actionName) ? new ActionDefinition { Name = actionName, Namespace = @namespace } : null;
 
     /// <summary>Runs the action; an error is a result with <see cref="ActionResult.Error"/>, cancellation throws.</summary>
     Task<ActionResult> RunAsync(RunAction request, CancellationToken ct);

@@ -1,4 +1,5 @@
 using Sirocco.Actions;
+using Sirocco.Engine.Definitions;
 using Sirocco.Engine.Effects;
 using EngineResult = Sirocco.Engine.Events.ActionResult;
 
@@ -24,6 +25,26 @@ public sealed class ProviderActionRunner : IActionRunner
 
     /// <inheritdoc />
     public bool CanRun(string actionName) => Find(actionName) is not null;
+
+    /// <inheritdoc />
+    public ActionDefinition? Describe(string actionName, string @namespace)
+    {
+        if (Find(actionName) is not { } d)
+        {
+            return null;
+        }
+
+        return new ActionDefinition
+        {
+            Name = actionName,
+            Namespace = @namespace,
+            // a **kwargs-style signature accepts anything: the engine then checks nothing, as Mistral does
+            Parameters = d.Signature.AcceptsOtherInput
+                ? null
+                : d.Signature.Parameters.Select(p => new Engine.Definitions.ActionParameter(p.Name, p.IsRequired, p.DefaultValue)).ToList(),
+            IsAsync = !d.IsSync,
+        };
+    }
 
     /// <inheritdoc />
     public bool IsSafeToRerun(string actionName) => _safeToRerun.Contains(actionName);

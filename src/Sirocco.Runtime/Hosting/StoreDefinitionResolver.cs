@@ -24,10 +24,32 @@ internal sealed class StoreDefinitionResolver : IDefinitionResolver
     public WorkflowDefinition? FindWorkflow(string name, string @namespace) =>
         DefinitionLookup.FindWorkflow(_connection, _transaction, name, @namespace);
 
-    // Actions of the runners given to the runtime (custom providers); their input is checked by the runner itself.
-    // Ad-hoc actions are not stored separately yet.
-    public ActionDefinition? FindAction(string name, string @namespace) =>
-        _runners.Any(r => r.CanRun(name)) ? new ActionDefinition { Name = name, Namespace = @namespace } : null;
+    // Precedence after the engine's own std actions: ad-hoc actions stored in the database (exact name and namespace,
+    // as Mistral's ad-hoc provider), then the runners' providers in order (docs/actions.md, "Name clashes").
+    public ActionDefinition? FindAction(string name, string @namespace)
+    {
+        if (Store.Definitions.AdHocActionRepository.Find(_connection, _transaction, name, @namespace) is { } adhoc)
+        {
+            return new ActionDefinition
+            {
+                Id = adhoc.Id,
+                Name = adhoc.Name,
+                Namespace = adhoc.Namespace,
+                Definition = adhoc.Definition,
+                WorkbookName = adhoc.WorkbookName,
+            };
+        }
+
+        foreach (var runner in _runners)
+        {
+            if (runner.Describe(name, @namespace) is { } described)
+            {
+                return described;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>Builds the engine's view of a stored workflow definition (a workbook workflow carries the workbook text).</summary>

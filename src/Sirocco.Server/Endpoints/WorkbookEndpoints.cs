@@ -8,7 +8,7 @@ using Sirocco.Store.Queries;
 
 namespace Sirocco.Server.Endpoints;
 
-/// <summary><c>/v2/workbooks</c>: text/plain create and update, get, list, delete, validate.</summary>
+/// <summary><c>/v2/workbooks</c>: text/plain create and update (with the workbook's workflows and ad-hoc actions), get, list, delete, validate.</summary>
 public static class WorkbookEndpoints
 {
     /// <summary>What the list accepts.</summary>
@@ -36,20 +36,16 @@ public static class WorkbookEndpoints
         var scope = DefinitionRecords.Scope(QueryParams.Get(request, "scope"));
         var text = await Wire.ReadDefinitionAsync(request).ConfigureAwait(false);
         var spec = LanguageParser.ParseWorkbook(text, DefinitionRecords.CheckExpression);
-        if (spec.Actions.Count > 0)
-        {
-            throw ApiException.BadRequest(
-                $"not supported: ad-hoc actions (workbook '{spec.Name}' defines {string.Join(", ", spec.Actions.Select(a => a.Name))})");
-        }
-
         var workbook = new Workbook { Name = spec.Name, Namespace = ns, Scope = scope, Definition = text, Tags = spec.Tags };
         var workflows = spec.Workflows
             .Select(w => DefinitionRecords.ToRecord(w, spec.QualifiedName(w.Name), ns, scope, string.IsNullOrEmpty(w.Definition) ? text : w.Definition))
             .ToList();
+        // the workbook's ad-hoc actions are stored as <wb>.<action>, with the workbook text as their definition
+        var actions = ActionEndpoints.ToRecords(spec.Actions, spec.Name, ns, scope, text);
         var ct = request.HttpContext.RequestAborted;
         var saved = create
-            ? await store.Workbooks.CreateAsync(workbook, workflows, ct).ConfigureAwait(false)
-            : await store.Workbooks.UpdateAsync(workbook, workflows, ct).ConfigureAwait(false);
+            ? await store.Workbooks.CreateAsync(workbook, workflows, actions, ct).ConfigureAwait(false)
+            : await store.Workbooks.UpdateAsync(workbook, workflows, actions, ct).ConfigureAwait(false);
         return Wire.Json(ResourceRenderer.Render(ResourceTables.Workbooks, DefinitionRecords.Row(saved), jsonAsObjects: true),
             create ? StatusCodes.Status201Created : StatusCodes.Status200OK, Wire.JsonUtf8ContentType);
     }

@@ -16,8 +16,17 @@ public sealed class WorkbookRepository
     internal WorkbookRepository(SiroccoStore store) => _store = store;
 
     /// <summary>Stores a new workbook and its workflows (their names already prefixed <c>workbook.</c>).</summary>
-    public Task<Workbook> CreateAsync(Workbook workbook, IReadOnlyList<WorkflowDefinition> workflows, CancellationToken ct = default)
+    public Task<Workbook> CreateAsync(Workbook workbook, IReadOnlyList<WorkflowDefinition> workflows, CancellationToken ct = default) =>
+        CreateAsync(workbook, workflows, [], ct);
+
+    /// <summary>
+    /// Stores a new workbook, its workflows and its ad-hoc actions (names already prefixed <c>workbook.</c>); an action of
+    /// that name left by an earlier workbook is replaced, as Mistral's <c>create_or_update_action_definition</c> does.
+    /// </summary>
+    public Task<Workbook> CreateAsync(Workbook workbook, IReadOnlyList<WorkflowDefinition> workflows, IReadOnlyList<AdHocActionDefinition> actions,
+        CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actions);
         ArgumentNullException.ThrowIfNull(workbook);
         ArgumentNullException.ThrowIfNull(workflows);
         return _store.WriteAsync(async (c, tx, token) =>
@@ -39,13 +48,20 @@ public sealed class WorkbookRepository
                 await WorkflowDefinitionRepository.InsertAsync(c, tx, wf with { WorkbookName = row.Name, Namespace = row.Namespace }, now, token).ConfigureAwait(false);
             }
 
+            await AdHocActionRepository.UpsertAsync(c, tx, WorkbookActions(row, actions), now, token).ConfigureAwait(false);
             return row;
         }, ct);
     }
 
     /// <summary>Replaces a workbook's text and spec, and creates or updates each of its workflows (as Mistral does).</summary>
-    public Task<Workbook> UpdateAsync(Workbook workbook, IReadOnlyList<WorkflowDefinition> workflows, CancellationToken ct = default)
+    public Task<Workbook> UpdateAsync(Workbook workbook, IReadOnlyList<WorkflowDefinition> workflows, CancellationToken ct = default) =>
+        UpdateAsync(workbook, workflows, [], ct);
+
+    /// <summary>Replaces a workbook's text and spec, and creates or updates each of its workflows and ad-hoc actions.</summary>
+    public Task<Workbook> UpdateAsync(Workbook workbook, IReadOnlyList<WorkflowDefinition> workflows, IReadOnlyList<AdHocActionDefinition> actions,
+        CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actions);
         ArgumentNullException.ThrowIfNull(workbook);
         ArgumentNullException.ThrowIfNull(workflows);
         return _store.WriteAsync(async (c, tx, token) =>
@@ -72,6 +88,7 @@ public sealed class WorkbookRepository
                 }
             }
 
+            await AdHocActionRepository.UpsertAsync(c, tx, WorkbookActions(row, actions), now, token).ConfigureAwait(false);
             return row;
         }, ct);
     }
@@ -101,6 +118,9 @@ public sealed class WorkbookRepository
             var existing = await FindAsync(c, tx, name, @namespace, projectId, token).ConfigureAwait(false) ?? throw NotFound(name, @namespace);
             await Db.ExecuteAsync(c, tx, "DELETE FROM workbooks WHERE id = @id", token, ("@id", existing.Id)).ConfigureAwait(false);
         }, ct);
+
+    private static List<AdHocActionDefinition> WorkbookActions(Workbook row, IReadOnlyList<AdHocActionDefinition> actions) =>
+        actions.Select(a => a with { WorkbookName = row.Name, Namespace = row.Namespace, ProjectId = row.ProjectId, Scope = row.Scope }).ToList();
 
     private static EntityNotFoundException NotFound(string name, string @namespace) =>
         new($"Workbook not found [name={name}, namespace={@namespace}]");
