@@ -111,6 +111,7 @@ public sealed class SiroccoServer : IAsyncDisposable
         TaskEndpoints.Map(v2);
         ActionExecutionEndpoints.Map(v2);
         ActionEndpoints.Map(v2);
+        EnvironmentEndpoints.Map(v2);
         return app;
     }
 

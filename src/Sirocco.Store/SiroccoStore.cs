@@ -22,6 +22,7 @@ public sealed partial class SiroccoStore : IAsyncDisposable
         WorkflowDefinitions = new WorkflowDefinitionRepository(this);
         Workbooks = new WorkbookRepository(this);
         AdHocActions = new AdHocActionRepository(this);
+        Environments = new EnvironmentRepository(this);
     }
 
     /// <summary>The SQL dialect in use.</summary>
@@ -41,6 +42,9 @@ public sealed partial class SiroccoStore : IAsyncDisposable
 
     /// <summary>Ad-hoc actions (<c>/v2/actions</c>, workbook actions).</summary>
     public AdHocActionRepository AdHocActions { get; }
+
+    /// <summary>Stored environments (<c>/v2/environments</c>).</summary>
+    public EnvironmentRepository Environments { get; }
 
     /// <summary>Opens (creating when missing) a SQLite database file and migrates it to the newest schema.</summary>
     public static Task<SiroccoStore> OpenSqliteAsync(string path, StoreOptions? options = null, CancellationToken ct = default)

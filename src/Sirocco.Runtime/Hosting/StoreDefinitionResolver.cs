@@ -50,6 +50,10 @@ internal sealed class StoreDefinitionResolver : IDefinitionResolver
 
         return null;
     }
+
+    // params.env given as a name: the stored environment, read in the step's transaction
+    public OrderedDictionary<string, object?>? FindEnvironment(string name) =>
+        Store.Definitions.EnvironmentRepository.FindVariables(_connection, _transaction, name);
 }
 
 /// <summary>Builds the engine's view of a stored workflow definition (a workbook workflow carries the workbook text).</summary>

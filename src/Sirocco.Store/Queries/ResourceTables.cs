@@ -46,4 +46,11 @@ public static class ResourceTables
         C("state"), C("state_info"), C("tags", ColumnKind.Tags), C("accepted", ColumnKind.Bool), C("input", ColumnKind.Json),
         C("output", ColumnKind.Json, deferred: true), C("project_id"), C("created_at", ColumnKind.Time), C("updated_at", ColumnKind.Time),
     ]);
+
+    /// <summary>Environments (<c>/v2/environments</c>).</summary>
+    public static readonly ResourceTable Environments = new("Environment", "environments",
+    [
+        C("id"), C("name"), C("description"), C("variables", ColumnKind.Json), C("scope"), C("project_id"),
+        C("created_at", ColumnKind.Time), C("updated_at", ColumnKind.Time),
+    ]);
 }
