@@ -26,6 +26,7 @@ public sealed class SiroccoRuntime : IAsyncDisposable
     private readonly OrphanedActionChore _orphans;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
+    private readonly IReadOnlyList<IActionProvider> _owned;
     private int _started;
 
     /// <summary>Creates a runtime over an open store; call <see cref="StartAsync"/> to run it.</summary>
@@ -41,6 +42,7 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         Options = options ?? new RuntimeOptions();
         var std = new StandardActionProvider(new StandardActionOptions { Clock = store.Clock });
         var configured = (providers ?? []).ToList();
+        _owned = configured;
         AdHocActions = new AdHocActionProvider(store);
         // The catalog (/v2/actions) and what a task resolves to follow one order: std, adhoc, then the configured ones.
         Actions = new CompositeActionProvider("system", [std, AdHocActions, .. configured]);
@@ -239,5 +241,17 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        foreach (var provider in _owned)
+        {
+            // configured providers are the runtime's (a plugin folder's watcher, a remote catalog's HTTP client)
+            if (provider is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (provider is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
     }
 }

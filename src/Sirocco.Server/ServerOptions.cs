@@ -20,4 +20,10 @@ public sealed record ServerOptions
 
     /// <summary>Whether to log each request (off keeps the console quiet).</summary>
     public bool LogRequests { get; init; }
+
+    /// <summary>
+    /// A folder of .NET action plugins (<c>--plugins</c>), watched while the server runs; null for none
+    /// (docs/actions.md, "Plugins").
+    /// </summary>
+    public string? PluginsDirectory { get; init; }
 }

@@ -39,7 +39,7 @@ public sealed class SiroccoServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var store = await SiroccoStore.OpenSqliteAsync(options.DatabasePath,
             new StoreOptions { SyncEveryCommit = options.SyncEveryCommit }, ct).ConfigureAwait(false);
-        var runtime = new SiroccoRuntime(store);
+        var runtime = new SiroccoRuntime(store, providers: ActionProviderSetup.Create(options));
         try
         {
             // recover what a previous process left before taking requests

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Sirocco.EndToEnd.Tests;
 
 /// <summary>The real <c>sirocco server</c> process on a free loopback port over a temp SQLite file.</summary>
-public sealed class SiroccoProcess : IAsyncLifetime
+public class SiroccoProcess : IAsyncLifetime
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "sirocco-e2e", Guid.NewGuid().ToString("N"));
     private Process? _process;
@@ -19,7 +19,7 @@ public sealed class SiroccoProcess : IAsyncLifetime
         Directory.CreateDirectory(_dir);
         var dll = Path.Combine(AppContext.BaseDirectory, "sirocco.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "server", "--port", "0", "--db", Path.Combine(_dir, "sirocco.db") })
+        foreach (var a in new[] { dll, "server", "--port", "0", "--db", Path.Combine(_dir, "sirocco.db") }.Concat(ExtraArguments(_dir)))
         {
             psi.ArgumentList.Add(a);
         }
@@ -42,6 +42,9 @@ public sealed class SiroccoProcess : IAsyncLifetime
         _ = DrainAsync(_process.StandardOutput);
     }
 
+    /// <summary>More <c>sirocco server</c> arguments (a derived fixture's plugin folder, ...); may prepare files in <paramref name="dir"/>.</summary>
+    protected virtual IEnumerable<string> ExtraArguments(string dir) => [];
+
     private static async Task DrainAsync(StreamReader reader)
     {
         while (await reader.ReadLineAsync() is not null)
@@ -51,6 +54,7 @@ public sealed class SiroccoProcess : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (_process is { HasExited: false })
         {
             _process.Kill(entireProcessTree: true);

@@ -11,10 +11,12 @@ internal static class ServerCommand
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1", DefaultValueFactory = _ => ServerOptions.DefaultPort };
         var db = new Option<string>("--db") { Description = "SQLite database file (created when missing)", DefaultValueFactory = _ => "sirocco.db" };
         var verbose = new Option<bool>("--verbose") { Description = "log every request" };
+        var plugins = new Option<string?>("--plugins") { Description = "folder of .NET action plugins, watched while the server runs" };
         var command = new Command("server", "Run the Sirocco service: Mistral's REST API v2, the engine and the executor in one process");
         command.Options.Add(port);
         command.Options.Add(db);
         command.Options.Add(verbose);
+        command.Options.Add(plugins);
         command.SetAction(async (parse, ct) =>
         {
             var p = parse.GetValue(port);
@@ -29,6 +31,7 @@ internal static class ServerCommand
                 Port = p,
                 DatabasePath = Path.GetFullPath(parse.GetValue(db) ?? "sirocco.db"),
                 LogRequests = parse.GetValue(verbose),
+                PluginsDirectory = parse.GetValue(plugins) is { } dir ? Path.GetFullPath(dir) : null,
             };
             SiroccoServer server;
             try

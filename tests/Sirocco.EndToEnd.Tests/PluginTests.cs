@@ -1,0 +1,158 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Sirocco.EndToEnd.Tests;
+
+/// <summary>The real server with a plugin folder holding the sample plugin (version 1.0.0 at start).</summary>
+public sealed class PluginServerProcess : SiroccoProcess
+{
+    public string PluginDir { get; private set; } = "";
+
+    public static string SamplePlugin(string version) =>
+        Path.Combine(AppContext.BaseDirectory, "sample-plugin", "v" + version, "Sirocco.Samples.Plugin.dll");
+
+    protected override IEnumerable<string> ExtraArguments(string dir)
+    {
+        PluginDir = Path.Combine(dir, "plugins");
+        Directory.CreateDirectory(PluginDir);
+        File.Copy(SamplePlugin("1.0.0"), Path.Combine(PluginDir, "Sirocco.Samples.Plugin.dll"));
+        return ["--plugins", PluginDir];
+    }
+}
+
+/// <summary>
+/// Plugins under a running server: a workflow uses a plugin action; the plugin is replaced and the next execution
+/// uses the new version while an execution that started before ends on the old one; removing the plugin removes the
+/// action from /v2/actions. No restart anywhere.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class PluginTests(PluginServerProcess server) : IClassFixture<PluginServerProcess>
+{
+    private static readonly HttpClient Http = new();
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? body = null, string type = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, server.Url + path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, type);
+        }
+
+        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Yield();
+        }
+    }
+
+    private async Task<string> StartAsync(string workflow, object input)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Post, "/executions",
+            JsonSerializer.Serialize(new { workflow_name = workflow, input = JsonSerializer.Serialize(input) }));
+        Assert.True(status == HttpStatusCode.Created, body.ToString());
+        return body.GetProperty("id").GetString()!;
+    }
+
+    private Task<JsonElement> FinishedAsync(string id) => EventuallyAsync<JsonElement?>(async () =>
+    {
+        var (_, body) = await SendAsync(HttpMethod.Get, "/executions/" + id);
+        return body.GetProperty("state").GetString() is "SUCCESS" or "ERROR" or "CANCELLED" ? body : null;
+    }, $"execution {id} to finish").ContinueWith(t => t.Result!.Value, TaskScheduler.Default);
+
+    private static JsonElement Output(JsonElement execution) => JsonDocument.Parse(execution.GetProperty("output").GetString()!).RootElement;
+
+    private async Task<string?> CatalogVersionAsync()
+    {
+        var (status, body) = await SendAsync(HttpMethod.Get, "/actions/sample.greet");
+        return status == HttpStatusCode.OK ? body.GetProperty("definition").GetString() : null;
+    }
+
+    private static void Replace(string source, string target)
+    {
+        // copy beside, then rename over: the watcher never sees a half-written assembly
+        var temp = target + ".tmp";
+        File.Copy(source, temp, overwrite: true);
+        File.Move(temp, target, overwrite: true);
+    }
+
+    [Fact]
+    public async Task Plugin_actions_are_used_swapped_and_removed_without_restart()
+    {
+        var (status, body) = await SendAsync(HttpMethod.Post, "/workflows", """
+            version: '2.0'
+            greet_wf:
+              input: [who]
+              output:
+                text: <% $.greeting.text %>
+                version: <% $.greeting.version %>
+              tasks:
+                hello:
+                  action: sample.greet name=<% $.who %>
+                  publish:
+                    greeting: <% task().result %>
+            wait_wf:
+              input: [release, started]
+              output:
+                version: <% $.version %>
+              tasks:
+                hold:
+                  action: sample.wait_for_file path=<% $.release %> started_path=<% $.started %>
+                  publish:
+                    version: <% task().result %>
+            """, "text/plain");
+        Assert.True(status == HttpStatusCode.Created, body.ToString());
+
+        // the catalog and the CLI show the plugin's actions with their input and provider
+        var greet = (await server.MistralJsonAsync("action-get", "sample.greet"));
+        Assert.Equal("name, greeting=\"Hello\"", greet.GetProperty("Input").GetString());
+        (status, body) = await SendAsync(HttpMethod.Get, "/actions/sample.greet");
+        Assert.Equal("plugins", body.GetProperty("provider").GetString());
+        Assert.Contains("1.0.0", body.GetProperty("definition").GetString(), StringComparison.Ordinal);
+
+        var first = Output(await FinishedAsync(await StartAsync("greet_wf", new { who = "Ada" })));
+        Assert.Equal("Hello, Ada!", first.GetProperty("text").GetString());
+        Assert.Equal("1.0.0", first.GetProperty("version").GetString());
+
+        // an execution whose action is running on 1.0.0 when the plugin is replaced
+        var release = Path.Combine(server.Dir, "release");
+        var started = Path.Combine(server.Dir, "started");
+        var holding = await StartAsync("wait_wf", new { release, started });
+        await EventuallyAsync(() => Task.FromResult(File.Exists(started) ? "yes" : null), "the plugin action to start");
+
+        Replace(PluginServerProcess.SamplePlugin("2.0.0"), Path.Combine(server.PluginDir, "Sirocco.Samples.Plugin.dll"));
+        await EventuallyAsync(async () => await CatalogVersionAsync() is { } d && d.Contains("2.0.0", StringComparison.Ordinal) ? d : null,
+            "the catalog to show version 2.0.0");
+
+        var second = Output(await FinishedAsync(await StartAsync("greet_wf", new { who = "Ada" })));
+        Assert.Equal("2.0.0", second.GetProperty("version").GetString());
+
+        await File.WriteAllTextAsync(release, "go", TestContext.Current.CancellationToken);
+        var held = await FinishedAsync(holding);
+        Assert.Equal("SUCCESS", held.GetProperty("state").GetString());
+        Assert.Equal("1.0.0", Output(held).GetProperty("version").GetString());
+
+        // removal: the action leaves the catalog, and a workflow that needs it fails with a clear message
+        File.Delete(Path.Combine(server.PluginDir, "Sirocco.Samples.Plugin.dll"));
+        await EventuallyAsync(async () => await CatalogVersionAsync() is null ? "gone" : null, "sample.greet to leave the catalog");
+        var list = await server.MistralOkAsync("action-list");
+        Assert.DoesNotContain("sample.greet", list, StringComparison.Ordinal);
+        Assert.Contains("std.echo", list, StringComparison.Ordinal);
+        var failed = await FinishedAsync(await StartAsync("greet_wf", new { who = "Ada" }));
+        Assert.Equal("ERROR", failed.GetProperty("state").GetString());
+        Assert.Contains("sample.greet", failed.GetProperty("state_info").GetString(), StringComparison.Ordinal);
+    }
+}
