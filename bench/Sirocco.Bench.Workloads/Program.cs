@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using Sirocco.Engine.Model;
+using Sirocco.Language;
+using Sirocco.Runtime;
+using Sirocco.Runtime.Commands;
+using Sirocco.Server.Resources;
+using Sirocco.Store;
+
+// Runs the workloads of ../shared/bench/workloads in this process on the runtime over a temp SQLite file, without
+// HTTP: wall time, CPU time and commits per run. For profiling the engine and the store (perf, dotnet-counters);
+// the figures to compare with Mistral come from bench.py against the server (docs/benchmarks.md).
+// Usage: dotnet run -c Release --project bench/Sirocco.Bench.Workloads [-- --repeat 3 --only chain50,items1000 --parallel 200]
+var repeat = int.Parse(Arg("--repeat") ?? "3", CultureInfo.InvariantCulture);
+var parallel = int.Parse(Arg("--parallel") ?? "200", CultureInfo.InvariantCulture);
+var only = Arg("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+var workloads = Arg("--workloads") ?? FindWorkloads();
+var dir = Directory.CreateTempSubdirectory("sirocco-bench-workloads-").FullName;
+try
+{
+    await using var store = await SiroccoStore.OpenSqliteAsync(Path.Combine(dir, "bench.db"), new StoreOptions());
+    await using var runtime = new SiroccoRuntime(store);
+    await runtime.StartAsync();
+    Console.WriteLine($"{"workload",-16}{"run",4}{"wall ms",10}{"cpu ms",10}{"commits",9}");
+    foreach (var file in Directory.GetFiles(workloads, "*.yaml").Order(StringComparer.Ordinal))
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        if (only is not null && !only.Contains(name))
+        {
+            continue;
+        }
+
+        var text = await File.ReadAllTextAsync(file);
+        foreach (var w in LanguageParser.ParseWorkflows(text, DefinitionRecords.CheckExpression).Workflows)
+        {
+            await store.WorkflowDefinitions.CreateAsync(DefinitionRecords.ToRecord(w, w.Name, "", "private", text));
+        }
+
+        for (var run = 1; run <= repeat; run++)
+        {
+            var count = name == "parallel_execs" ? parallel : 1;
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var commits0 = runtime.Commits;
+            var sw = Stopwatch.StartNew();
+            var started = await Task.WhenAll(Enumerable.Range(0, count).Select(_ =>
+                runtime.StartExecutionAsync(new StartExecutionRequest { WorkflowIdentifier = name })));
+            var done = await Task.WhenAll(started.Select(e => runtime.WaitForCompletionAsync(e.Id)));
+            sw.Stop();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            var failed = done.Count(e => e.State != States.Success);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-16}{run,4}{sw.Elapsed.TotalMilliseconds,10:F1}{cpu.TotalMilliseconds,10:F0}{runtime.Commits - commits0,9}{(failed > 0 ? $"  {failed} not SUCCESS" : "")}"));
+        }
+    }
+}
+finally
+{
+    Directory.Delete(dir, recursive: true);
+}
+
+string? Arg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string FindWorkloads()
+{
+    for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+    {
+        var candidate = Path.Combine(d.FullName, "shared", "bench", "workloads");
+        if (Directory.Exists(candidate))
+        {
+            return candidate;
+        }
+    }
+
+    throw new DirectoryNotFoundException("../shared/bench/workloads not found above the program; pass --workloads DIR");
+}
