@@ -21,12 +21,14 @@ public sealed class MistralCliTests(SiroccoProcess server) : IClassFixture<Siroc
                 message: <% task().result %>
         """;
 
+    // far longer than the test: it must still be running when the test tries to delete it, however slow the host
+    // (the test cancels it)
     private const string SlowWorkflow = """
         version: '2.0'
         slow:
           tasks:
             nap:
-              action: std.sleep seconds=60
+              action: std.sleep seconds=3600
         """;
 
     private string WriteFile(string name, string text)
