@@ -96,7 +96,9 @@ public sealed class SiroccoRuntime : IAsyncDisposable
             throw new InvalidOperationException("the runtime is already started");
         }
 
-        await _orphans.RecoverAsync(Options.ReclaimForeignLeasesOnStart, ct).ConfigureAwait(false);
+        // Foreign leases are a dead predecessor's only where one process owns the database (SQLite); on a shared
+        // database they belong to live nodes, and only expired leases are orphans.
+        await _orphans.RecoverAsync(Options.ReclaimForeignLeasesOnStart && Store.Dialect.SingleWriter, ct).ConfigureAwait(false);
         var stop = _stopping.Token;
         _loops.Add(Task.Run(() => _host.RunLoopAsync(stop), CancellationToken.None));
         _loops.Add(Task.Run(() => _executor.RunClaimLoopAsync(stop), CancellationToken.None));

@@ -12,8 +12,18 @@ public sealed record ServerOptions
     /// <summary>The address to bind; loopback by default since there is no authentication.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>The SQLite database file, created when missing.</summary>
-    public string DatabasePath { get; init; } = "sirocco.db";
+    /// <summary>
+    /// The database: a SQLite file (created when missing; the default) or a PostgreSQL connection string
+    /// (<c>Host=...;Database=...;Username=...</c> or <c>postgresql://user@host/db</c>), which several nodes may share.
+    /// </summary>
+    public string Database { get; init; } = "sirocco.db";
+
+    /// <summary>The same as <see cref="Database"/> (the name from when only SQLite files were supported).</summary>
+    public string DatabasePath
+    {
+        get => Database;
+        init => Database = value;
+    }
 
     /// <summary>fsync at every commit (power-loss safe); tests turn it off for speed.</summary>
     public bool SyncEveryCommit { get; init; } = true;

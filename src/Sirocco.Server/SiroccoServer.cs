@@ -37,7 +37,7 @@ public sealed class SiroccoServer : IAsyncDisposable
     public static async Task<SiroccoServer> StartAsync(ServerOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var store = await SiroccoStore.OpenSqliteAsync(options.DatabasePath,
+        var store = await SiroccoStore.OpenDatabaseAsync(options.Database,
             new StoreOptions { SyncEveryCommit = options.SyncEveryCommit }, ct).ConfigureAwait(false);
         var runtime = new SiroccoRuntime(store, providers: ActionProviderSetup.Create(options));
         try

@@ -26,4 +26,30 @@ public interface ISqlDialect
 
     /// <summary>Starts a write transaction that takes the write lock at once (avoids lock upgrades mid-transaction).</summary>
     Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct);
+
+    // The members below are the multi-writer hooks. Their defaults are right for a single-writer database (SQLite),
+    // where the store's own write gate already makes every write transaction exclusive.
+
+    /// <summary>Whether a failed transaction may simply be run again (deadlock, serialization failure).</summary>
+    bool IsTransient(DbException error) => false;
+
+    /// <summary>A statement that serialises concurrent migrators (several nodes starting at once), or null.</summary>
+    string? MigrationLockStatement => null;
+
+    /// <summary>Appended to a claim's SELECT so concurrent claimers skip each other's rows (<c>FOR UPDATE SKIP LOCKED</c>).</summary>
+    string SkipLockedClause => "";
+
+    /// <summary>
+    /// Takes the transaction-scoped lock that lets one node at a time step an execution; false when another node holds it.
+    /// </summary>
+    Task<bool> TryLockExecutionAsync(DbConnection connection, DbTransaction tx, string executionId, CancellationToken ct) => Task.FromResult(true);
+
+    /// <summary>Tells the other nodes, when the transaction commits, that work of a kind (<paramref name="topic"/>) is waiting.</summary>
+    Task NotifyAsync(DbConnection connection, DbTransaction tx, string topic, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// Calls <paramref name="onNotification"/> with each topic other nodes notify (and "*" after (re)connecting) until
+    /// cancelled. Returns at once where there are no other nodes to hear from.
+    /// </summary>
+    Task ListenAsync(Action<string> onNotification, CancellationToken ct) => Task.CompletedTask;
 }

@@ -86,7 +86,7 @@ public sealed partial class SiroccoStore
     /// </summary>
     internal static async Task<bool> CompleteActionRequestAsync(DbConnection c, DbTransaction tx, string actionExecutionId, string? owner, CancellationToken ct) =>
         await Db.ExecuteAsync(c, tx,
-            "DELETE FROM action_requests WHERE action_execution_id = @id AND (@owner IS NULL OR lease_owner = @owner)", ct,
+            "DELETE FROM action_requests WHERE action_execution_id = @id AND (CAST(@owner AS TEXT) IS NULL OR lease_owner = @owner)", ct,
             ("@id", actionExecutionId), ("@owner", owner)).ConfigureAwait(false) > 0;
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Sirocco.Store.Definitions;
 using Sirocco.Store.Migrations;
+using Sirocco.Store.Postgres;
 using Sirocco.Store.Sqlite;
 
 namespace Sirocco.Store;
@@ -13,6 +14,8 @@ namespace Sirocco.Store;
 /// </summary>
 public sealed partial class SiroccoStore : IAsyncDisposable
 {
+    private const int MaxWriteAttempts = 5;
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
     private SiroccoStore(ISqlDialect dialect, StoreOptions options)
@@ -53,6 +56,25 @@ public sealed partial class SiroccoStore : IAsyncDisposable
         return OpenAsync(new SqliteDialect(path, options), options, ct);
     }
 
+    /// <summary>Opens (migrating) a PostgreSQL database given its connection string; the database must exist.</summary>
+    public static Task<SiroccoStore> OpenPostgresAsync(string connectionString, StoreOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new StoreOptions();
+        return OpenAsync(new PostgresDialect(connectionString, options), options, ct);
+    }
+
+    /// <summary>
+    /// Opens the database a user named: a PostgreSQL connection string (<c>Host=...;Database=...</c> or a
+    /// <c>postgresql://user:password@host:port/database</c> URI), else a SQLite file path.
+    /// </summary>
+    public static Task<SiroccoStore> OpenDatabaseAsync(string database, StoreOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(database);
+        return DatabaseNames.PostgresConnectionString(database) is { } pg
+            ? OpenPostgresAsync(pg, options, ct)
+            : OpenSqliteAsync(database, options, ct);
+    }
+
     /// <summary>Opens a store over a dialect and migrates the database to the newest schema.</summary>
     public static async Task<SiroccoStore> OpenAsync(ISqlDialect dialect, StoreOptions options, CancellationToken ct = default)
     {
@@ -82,7 +104,8 @@ public sealed partial class SiroccoStore : IAsyncDisposable
 
     /// <summary>
     /// Runs work in one write transaction and commits it; any exception rolls everything back. Unique-key
-    /// violations surface as <see cref="DuplicateEntryException"/> unless the work maps them itself.
+    /// violations surface as <see cref="DuplicateEntryException"/> unless the work maps them itself. A transient
+    /// failure (deadlock between nodes) runs the work again, so work must not keep effects outside its transaction.
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct = default)
     {
@@ -95,20 +118,31 @@ public sealed partial class SiroccoStore : IAsyncDisposable
 
         try
         {
-            await using var connection = await Dialect.OpenAsync(ct).ConfigureAwait(false);
-            await using var tx = await Dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);
-            T result;
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                result = await work(connection, tx, ct).ConfigureAwait(false);
-            }
-            catch (DbException e) when (Dialect.IsUniqueViolation(e))
-            {
-                throw new DuplicateEntryException($"Duplicate entry: {e.Message}", e);
-            }
+                try
+                {
+                    await using var connection = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+                    await using var tx = await Dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);
+                    T result;
+                    try
+                    {
+                        result = await work(connection, tx, ct).ConfigureAwait(false);
+                    }
+                    catch (DbException e) when (Dialect.IsUniqueViolation(e))
+                    {
+                        throw new DuplicateEntryException($"Duplicate entry: {e.Message}", e);
+                    }
 
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return result;
+                    await tx.CommitAsync(ct).ConfigureAwait(false);
+                    return result;
+                }
+                catch (DbException e) when (attempt < MaxWriteAttempts && Dialect.IsTransient(e))
+                {
+                    // A deadlock or serialization failure between nodes rolled everything back: the work runs again
+                    // from the start (write work is re-runnable by contract: it only touches its transaction).
+                }
+            }
         }
         finally
         {

@@ -27,3 +27,10 @@ public sealed class SchemaException : StoreException
     /// <summary>Creates the error.</summary>
     public SchemaException(string message, Exception? inner = null) : base(message, inner) { }
 }
+
+/// <summary>The database named in the configuration cannot be used as given (a malformed connection string).</summary>
+public sealed class DatabaseConfigurationException : StoreException
+{
+    /// <summary>Creates the error.</summary>
+    public DatabaseConfigurationException(string message, Exception? inner = null) : base(message, inner) { }
+}

@@ -4,7 +4,7 @@ using Sirocco.Values;
 
 namespace Sirocco.Store.Tests;
 
-public sealed class ExecutionStateTests
+public abstract class ExecutionStateTests(StoreKind kind, PostgresServer postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -46,7 +46,7 @@ public sealed class ExecutionStateTests
     [Fact]
     public async Task Saved_state_loads_back_with_every_record_and_value_kind()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         var state = State();
 
@@ -65,7 +65,7 @@ public sealed class ExecutionStateTests
     [Fact]
     public async Task Api_columns_hold_mistral_fields_and_the_completed_task_result()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         var state = State();
         await store.WriteAsync((c, tx, ct) => SiroccoStore.SaveStateAsync(c, tx, state, ["t1", "t2"], ["a1"], ct), Ct);
@@ -92,7 +92,7 @@ public sealed class ExecutionStateTests
     [Fact]
     public async Task Saving_again_updates_only_the_changed_rows_and_bumps_the_version()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         var state = State();
         await store.WriteAsync((c, tx, ct) => SiroccoStore.SaveStateAsync(c, tx, state, ["t1", "t2"], ["a1"], ct), Ct);
@@ -112,9 +112,15 @@ public sealed class ExecutionStateTests
     [Fact]
     public async Task Missing_execution_is_not_found_with_mistral_message()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         var error = await Assert.ThrowsAsync<EntityNotFoundException>(() => store.GetExecutionAsync("nope", Ct));
         Assert.Equal("WorkflowExecution not found [id=nope]", error.Message);
     }
 }
+
+/// <summary>The compliance suite on SQLite.</summary>
+public sealed class ExecutionStateTestsOnSqlite(PostgresServer postgres) : ExecutionStateTests(StoreKind.Sqlite, postgres);
+
+/// <summary>The compliance suite on PostgreSQL.</summary>
+public sealed class ExecutionStateTestsOnPostgres(PostgresServer postgres) : ExecutionStateTests(StoreKind.Postgres, postgres);

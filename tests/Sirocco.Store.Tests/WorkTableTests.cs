@@ -4,7 +4,7 @@ using Sirocco.Values;
 
 namespace Sirocco.Store.Tests;
 
-public sealed class WorkTableTests
+public abstract class WorkTableTests(StoreKind kind, PostgresServer postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -21,7 +21,7 @@ public sealed class WorkTableTests
     [Fact]
     public async Task Action_request_is_claimed_once_and_only_its_lease_holder_completes_it()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         await store.WriteAsync((c, tx, ct) => SiroccoStore.AddActionRequestAsync(c, tx, Sleep("a1"), 0, ct), Ct);
 
@@ -42,7 +42,7 @@ public sealed class WorkTableTests
     [Fact]
     public async Task Expired_or_foreign_leases_are_orphans_and_a_released_request_is_claimed_again()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         await store.WriteAsync(async (c, tx, ct) =>
         {
@@ -71,7 +71,7 @@ public sealed class WorkTableTests
     [Fact]
     public async Task Renewed_lease_is_not_an_orphan()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         await store.WriteAsync((c, tx, ct) => SiroccoStore.AddActionRequestAsync(c, tx, Sleep("a1"), 0, ct), Ct);
         await store.ClaimActionRequestsAsync("node", 5_000, 10, Ct);
@@ -85,7 +85,7 @@ public sealed class WorkTableTests
     [Fact]
     public async Task Due_timer_becomes_a_pending_timer_fired_event_exactly_once()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         var due = new DateTime(2030, 1, 1, 0, 0, 10, DateTimeKind.Utc);
         var dueMs = new DateTimeOffset(due).ToUnixTimeMilliseconds();
@@ -106,7 +106,7 @@ public sealed class WorkTableTests
     [Fact]
     public async Task Cancelled_timer_never_fires()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         var due = new DateTime(2030, 1, 1, 0, 0, 10, DateTimeKind.Utc);
         await store.WriteAsync(async (c, tx, ct) =>
@@ -122,7 +122,7 @@ public sealed class WorkTableTests
     [Fact]
     public async Task Pending_events_come_back_in_arrival_order_with_their_payload()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         await store.WriteAsync(async (c, tx, ct) =>
         {
@@ -143,3 +143,9 @@ public sealed class WorkTableTests
         Assert.Equal(2, await store.CountPendingEventsAsync(Ct));
     }
 }
+
+/// <summary>The compliance suite on SQLite.</summary>
+public sealed class WorkTableTestsOnSqlite(PostgresServer postgres) : WorkTableTests(StoreKind.Sqlite, postgres);
+
+/// <summary>The compliance suite on PostgreSQL.</summary>
+public sealed class WorkTableTestsOnPostgres(PostgresServer postgres) : WorkTableTests(StoreKind.Postgres, postgres);

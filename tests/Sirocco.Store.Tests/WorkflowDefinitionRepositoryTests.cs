@@ -2,7 +2,7 @@ using Sirocco.Store.Definitions;
 
 namespace Sirocco.Store.Tests;
 
-public sealed class WorkflowDefinitionRepositoryTests
+public abstract class WorkflowDefinitionRepositoryTests(StoreKind kind, PostgresServer postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -19,7 +19,7 @@ public sealed class WorkflowDefinitionRepositoryTests
     [Fact]
     public async Task Created_definition_is_found_by_name_and_by_id_with_every_field()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
 
         var created = await store.WorkflowDefinitions.CreateAsync(Wf("my_wf"), Ct);
@@ -41,7 +41,7 @@ public sealed class WorkflowDefinitionRepositoryTests
     [Fact]
     public async Task Duplicate_name_in_the_same_namespace_is_a_conflict_and_other_namespaces_are_separate()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         await store.WorkflowDefinitions.CreateAsync(Wf("wf"), Ct);
 
@@ -56,7 +56,7 @@ public sealed class WorkflowDefinitionRepositoryTests
     [Fact]
     public async Task Creating_several_definitions_is_all_or_nothing()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         await store.WorkflowDefinitions.CreateAsync(Wf("existing"), Ct);
 
@@ -70,7 +70,7 @@ public sealed class WorkflowDefinitionRepositoryTests
     [Fact]
     public async Task Update_replaces_the_text_keeps_id_and_created_at_and_sets_updated_at()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         var created = await store.WorkflowDefinitions.CreateAsync(Wf("wf"), Ct);
 
@@ -87,7 +87,7 @@ public sealed class WorkflowDefinitionRepositoryTests
     [Fact]
     public async Task Update_of_a_missing_definition_is_not_found_and_changes_nothing()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         await store.WorkflowDefinitions.CreateAsync(Wf("a"), Ct);
 
@@ -101,7 +101,7 @@ public sealed class WorkflowDefinitionRepositoryTests
     [Fact]
     public async Task Delete_removes_by_name_or_id_and_a_second_delete_is_not_found()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         var a = await store.WorkflowDefinitions.CreateAsync(Wf("a"), Ct);
         await store.WorkflowDefinitions.CreateAsync(Wf("b"), Ct);
@@ -116,7 +116,7 @@ public sealed class WorkflowDefinitionRepositoryTests
     [Fact]
     public async Task List_is_in_creation_order_and_filters_by_namespace()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         await store.WorkflowDefinitions.CreateManyAsync([Wf("x"), Wf("y", "ns"), Wf("z")], Ct);
 
@@ -127,7 +127,7 @@ public sealed class WorkflowDefinitionRepositoryTests
     [Fact]
     public async Task Workbook_and_its_workflows_are_stored_together_or_not_at_all()
     {
-        await using var db = new TempDatabase();
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
         await using var store = await db.OpenAsync();
         await store.WorkflowDefinitions.CreateAsync(Wf("wb.taken"), Ct);
 
@@ -148,3 +148,9 @@ public sealed class WorkflowDefinitionRepositoryTests
         await Assert.ThrowsAsync<EntityNotFoundException>(() => store.Workbooks.GetAsync("wb2", ct: Ct));
     }
 }
+
+/// <summary>The compliance suite on SQLite.</summary>
+public sealed class WorkflowDefinitionRepositoryTestsOnSqlite(PostgresServer postgres) : WorkflowDefinitionRepositoryTests(StoreKind.Sqlite, postgres);
+
+/// <summary>The compliance suite on PostgreSQL.</summary>
+public sealed class WorkflowDefinitionRepositoryTestsOnPostgres(PostgresServer postgres) : WorkflowDefinitionRepositoryTests(StoreKind.Postgres, postgres);

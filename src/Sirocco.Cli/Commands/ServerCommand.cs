@@ -1,15 +1,22 @@
 using System.CommandLine;
 using Sirocco.Server;
+using Sirocco.Store;
 
 namespace Sirocco.Cli.Commands;
 
-/// <summary><c>sirocco server [--port N] [--db FILE]</c>: API + engine + executor in one process on a SQLite file.</summary>
+/// <summary>
+/// <c>sirocco server [--port N] [--database FILE|CONNECTION-STRING]</c>: API + engine + executor in one process, on a
+/// SQLite file (default) or on PostgreSQL, where several such processes form a cluster.
+/// </summary>
 internal static class ServerCommand
 {
+    /// <summary>The environment variable that names the database when <c>--database</c> is not given.</summary>
+    public const string DatabaseVariable = "SIROCCO_DATABASE";
+
     public static Command Create()
     {
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1", DefaultValueFactory = _ => ServerOptions.DefaultPort };
-        var db = new Option<string>("--db") { Description = "SQLite database file (created when missing)", DefaultValueFactory = _ => "sirocco.db" };
+        var db = DatabaseOption();
         var verbose = new Option<bool>("--verbose") { Description = "log every request" };
         var plugins = new Option<string?>("--plugins") { Description = "folder of .NET action plugins, watched while the server runs" };
         var command = new Command("server", "Run the Sirocco service: Mistral's REST API v2, the engine and the executor in one process");
@@ -26,10 +33,11 @@ internal static class ServerCommand
                 return 2;
             }
 
+            var database = ResolveDatabase(parse.GetValue(db));
             var options = new ServerOptions
             {
                 Port = p,
-                DatabasePath = Path.GetFullPath(parse.GetValue(db) ?? "sirocco.db"),
+                Database = database,
                 LogRequests = parse.GetValue(verbose),
                 PluginsDirectory = parse.GetValue(plugins) is { } dir ? Path.GetFullPath(dir) : null,
             };
@@ -43,16 +51,36 @@ internal static class ServerCommand
                 await Console.Error.WriteLineAsync($"error: cannot listen on {options.Host}:{options.Port}: {e.Message}").ConfigureAwait(false);
                 return 1;
             }
+            catch (Exception e) when (e is StoreException or System.Data.Common.DbException or System.Net.Sockets.SocketException)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot open the database {DatabaseNames.Describe(database)}: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
 
             await using (server.ConfigureAwait(false))
             {
                 // the end-to-end tests wait for this line to learn the URL (the port may be 0 = any free port)
-                Console.WriteLine($"Sirocco listening on {server.BaseUri}v2 (database {options.DatabasePath})");
+                Console.WriteLine($"Sirocco listening on {server.BaseUri}v2 (database {DatabaseNames.Describe(database)})");
                 await server.WaitForShutdownAsync(ct).ConfigureAwait(false);
             }
 
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The <c>--database</c> option (alias <c>--db</c>), shared by the commands that open the store.</summary>
+    public static Option<string?> DatabaseOption() => new("--database", "--db")
+    {
+        Description = $"SQLite database file (created when missing) or PostgreSQL connection string; default: ${DatabaseVariable}, else sirocco.db",
+    };
+
+    /// <summary>The option's value, else the environment variable, else <c>sirocco.db</c>; a file name becomes a full path.</summary>
+    public static string ResolveDatabase(string? given)
+    {
+        var database = given is { Length: > 0 } ? given
+            : Environment.GetEnvironmentVariable(DatabaseVariable) is { Length: > 0 } fromEnv ? fromEnv
+            : "sirocco.db";
+        return DatabaseNames.PostgresConnectionString(database) is null ? Path.GetFullPath(database) : database;
     }
 }

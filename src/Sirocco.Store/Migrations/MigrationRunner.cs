@@ -19,12 +19,18 @@ public static class MigrationRunner
     public static async Task<IReadOnlyList<int>> RunAsync(ISqlDialect dialect, TimeProvider clock, CancellationToken ct)
     {
         await using var connection = await dialect.OpenAsync(ct).ConfigureAwait(false);
-        await Db.ExecuteAsync(connection, null, CreateHistory, ct).ConfigureAwait(false);
+        await using (var tx = await dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false))
+        {
+            await LockAsync(dialect, connection, tx, ct).ConfigureAwait(false);
+            await Db.ExecuteAsync(connection, tx, CreateHistory, ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
 
         var applied = new List<int>();
         foreach (var migration in dialect.Migrations)
         {
             await using var tx = await dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);
+            await LockAsync(dialect, connection, tx, ct).ConfigureAwait(false);
             // Re-read inside the write transaction: another process may have migrated meanwhile.
             if (await IsAppliedAsync(connection, tx, migration.Version, ct).ConfigureAwait(false))
             {
@@ -73,6 +79,14 @@ public static class MigrationRunner
         }
 
         return list;
+    }
+
+    private static async Task LockAsync(ISqlDialect dialect, DbConnection connection, DbTransaction tx, CancellationToken ct)
+    {
+        if (dialect.MigrationLockStatement is { } sql)
+        {
+            await Db.ExecuteAsync(connection, tx, sql, ct).ConfigureAwait(false);
+        }
     }
 
     private static async Task<bool> IsAppliedAsync(DbConnection connection, DbTransaction tx, int version, CancellationToken ct) =>
