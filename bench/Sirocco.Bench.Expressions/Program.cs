@@ -14,6 +14,7 @@ if (args.Length > 0 && args[0] == "--quick")
             Corpus.Pass(cases);
         }
         var passes = 200;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < passes; i++)
@@ -22,7 +23,8 @@ if (args.Length > 0 && args[0] == "--quick")
         }
         sw.Stop();
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-        Console.WriteLine($"{lang}: {cases.Count} cases, warm {cases.Count * passes / cpuSeconds:N0} evaluations per CPU second ({cases.Count * passes / sw.Elapsed.TotalSeconds:N0} per wall-clock second)");
+        var bytesPerEval = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (cases.Count * passes);
+        Console.WriteLine($"{lang}: {cases.Count} cases, warm {cases.Count * passes / cpuSeconds:N0} evaluations per CPU second ({cases.Count * passes / sw.Elapsed.TotalSeconds:N0} per wall-clock second), {bytesPerEval:N0} bytes allocated per evaluation");
         if (args.Length > 1 && args[1] == "--slowest")
         {
             foreach (var (expr, ctx, us) in Corpus.Slowest(cases, 15))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Sirocco.Expressions.Jinja;
 using Sirocco.Expressions.Yaql;
 using Sirocco.Values;
@@ -31,16 +32,47 @@ public static class ExpressionEvaluator
     {
         ArgumentNullException.ThrowIfNull(text);
         limits ??= EvaluationLimits.Default;
-        if (JinjaEvaluator.IsExpression(text))
+        var plan = PlanFor(text);
+        if (plan is null)
         {
-            return JinjaEvaluator.Evaluate(text, context, functions, limits);
+            return text;
         }
-        if (YaqlEvaluator.IsExpression(text))
-        {
-            return YaqlEvaluator.Evaluate(text, context, functions, limits);
-        }
-        return text;
+        return plan.Yaql is { } yaql
+            ? YaqlEvaluator.Evaluate(yaql, context, functions, limits)
+            : JinjaEvaluator.Evaluate(text, context, functions, limits);
     }
+
+    // What a string is, decided once per distinct text: null for plain text, else Jinja or a prepared YAQL template.
+    // Texts without any opening delimiter are plain without a lookup, so data strings never enter the cache.
+    private sealed record TextPlan(YaqlTemplate? Yaql);
+
+    private const int PlanCacheLimit = 10_000;
+    private static readonly ConcurrentDictionary<string, TextPlan?> Plans = new(StringComparer.Ordinal);
+    private static readonly TextPlan JinjaPlan = new((YaqlTemplate?)null);
+
+    private static TextPlan? PlanFor(string text)
+    {
+        if (!MayHoldExpression(text))
+        {
+            return null;
+        }
+        if (Plans.TryGetValue(text, out var plan))
+        {
+            return plan;
+        }
+        plan = JinjaEvaluator.IsExpression(text) ? JinjaPlan
+            : YaqlEvaluator.IsExpression(text) ? new TextPlan(YaqlEvaluator.Prepare(text))
+            : null;
+        if (Plans.Count >= PlanCacheLimit)
+        {
+            Plans.Clear();
+        }
+        Plans[text] = plan;
+        return plan;
+    }
+
+    private static bool MayHoldExpression(string text) =>
+        text.Contains("<%", StringComparison.Ordinal) || text.Contains("{{", StringComparison.Ordinal) || text.Contains("{%", StringComparison.Ordinal);
 
     private static object? Walk(object? data, object? context, IExecutionFunctions? functions, EvaluationLimits limits, int depth)
     {
@@ -79,7 +111,7 @@ public static class ExpressionEvaluator
     public static bool HasExpression(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return JinjaEvaluator.IsExpression(text) || YaqlEvaluator.IsExpression(text);
+        return PlanFor(text) is not null;
     }
 
     /// <summary>Checks the syntax of every expression in <paramref name="data"/> without evaluating it (used when a workflow is uploaded).</summary>

@@ -255,7 +255,20 @@ internal sealed class Scope(Scope? parent)
     private object?[]? _positional;
     private Dictionary<string, object?>? _vars;
 
+    // the root scope of an evaluation answers Mistral's $__env, $__execution and $__task_execution from the data
+    // context itself, so a plain evaluation allocates no dictionary
+    private IDictionary<string, object?>? _rootData;
+
     public Scope? Parent { get; } = parent;
+
+    /// <summary>The scope an evaluation starts in: <c>$</c> and <c>$1</c> are the data context.</summary>
+    public static Scope ForRoot(object? context) => new(null)
+    {
+        _hasDollar = true,
+        _dollar = context,
+        _positional = [context],
+        _rootData = context as IDictionary<string, object?>,
+    };
 
     public static Scope ForLambda(Scope parent, object?[] values)
     {
@@ -306,6 +319,12 @@ internal sealed class Scope(Scope? parent)
             }
             if (s._vars is not null && s._vars.TryGetValue(name, out value))
             {
+                return true;
+            }
+            if (s._rootData is { } data && name is "__env" or "__execution" or "__task_execution")
+            {
+                // always bound at the root (None when the context lacks it), as Mistral's evaluator binds them
+                value = data.TryGetValue(name, out var v) ? v : null;
                 return true;
             }
         }

@@ -25,22 +25,42 @@ public static partial class YaqlEvaluator
     public static object? Evaluate(string text, object? context, IExecutionFunctions? functions, EvaluationLimits limits)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return Evaluate(Prepare(text), context, functions, limits);
+    }
+
+    /// <summary>Evaluates a string prepared by <see cref="Prepare"/> (no pattern matching at evaluation time).</summary>
+    internal static object? Evaluate(YaqlTemplate template, object? context, IExecutionFunctions? functions, EvaluationLimits limits)
+    {
         ArgumentNullException.ThrowIfNull(limits);
-        object? result = text;
-        foreach (Match match in InlinePattern().Matches(text))
+        var segments = template.Segments;
+        if (template.Whole)
         {
-            var inner = match.Value.Trim('<', '%', '>');
-            var value = EvaluateExpression(inner, context, functions, limits);
-            if (match.Length == text.Length)
-            {
-                result = value;
-            }
-            else
-            {
-                result = ((string)result!).Replace(match.Value, PyText.Str(value), StringComparison.Ordinal);
-            }
+            return EvaluateCompiled(segments[0].Expression, segments[0].Compiled, context, functions, limits);
+        }
+        var result = template.Text;
+        foreach (var segment in segments)
+        {
+            var value = EvaluateCompiled(segment.Expression, segment.Compiled, context, functions, limits);
+            result = result.Replace(segment.Match, PyText.Str(value), StringComparison.Ordinal);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Splits a string into its <c>&lt;% %&gt;</c> expressions, each parsed once: Mistral's recognition, done ahead of
+    /// evaluation. A text without expressions gives a template with no segments.
+    /// </summary>
+    internal static YaqlTemplate Prepare(string text)
+    {
+        var matches = InlinePattern().Matches(text);
+        var segments = new YaqlSegment[matches.Count];
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var m = matches[i].Value;
+            var inner = m.Trim('<', '%', '>').Trim();
+            segments[i] = new YaqlSegment(m, inner, Compile(inner));
+        }
+        return new YaqlTemplate(text, segments, segments.Length == 1 && matches[0].Length == text.Length);
     }
 
     /// <summary>Evaluates one bare YAQL expression (the text inside <c>&lt;% %&gt;</c>) against a data context.</summary>
@@ -48,26 +68,20 @@ public static partial class YaqlEvaluator
     public static object? EvaluateExpression(string expression, object? context, IExecutionFunctions? functions = null, EvaluationLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(expression);
-        limits ??= EvaluationLimits.Default;
         expression = expression.Trim();
-        var compiled = Compile(expression);
+        return EvaluateCompiled(expression, Compile(expression), context, functions, limits ?? EvaluationLimits.Default);
+    }
+
+    private static object? EvaluateCompiled(string expression, object compiled, object? context, IExecutionFunctions? functions, EvaluationLimits limits)
+    {
         if (compiled is YaqlParseException pe)
         {
             throw SyntaxError(expression, pe, context);
         }
         var interp = new Interpreter(new Budget(limits), functions, context);
-        var scope = new Scope(null);
-        scope.Set(string.Empty, context);
-        scope.Set("1", context);
-        if (context is IDictionary<string, object?> map)
-        {
-            scope.Set("__env", map.TryGetValue("__env", out var env) ? env : null);
-            scope.Set("__execution", map.TryGetValue("__execution", out var ex) ? ex : null);
-            scope.Set("__task_execution", map.TryGetValue("__task_execution", out var te) ? te : null);
-        }
         try
         {
-            return interp.ConvertOutput(interp.Eval((YaqlNode)compiled, scope));
+            return interp.ConvertOutput(interp.Eval((YaqlNode)compiled, Scope.ForRoot(context)));
         }
         catch (YaqlRuntimeException e)
         {
@@ -158,3 +172,12 @@ public static partial class YaqlEvaluator
     [GeneratedRegex("<%.*?%>", RegexOptions.CultureInvariant)]
     private static partial Regex InlinePattern();
 }
+
+/// <summary>A string's YAQL expressions, found and parsed once.</summary>
+/// <param name="Text">The whole string.</param>
+/// <param name="Segments">Each <c>&lt;% %&gt;</c> in order.</param>
+/// <param name="Whole">The string is exactly one expression: its value keeps its type.</param>
+internal sealed record YaqlTemplate(string Text, YaqlSegment[] Segments, bool Whole);
+
+/// <summary>One <c>&lt;% %&gt;</c>: the matched text, the expression inside, and its parse (a node or the syntax error).</summary>
+internal sealed record YaqlSegment(string Match, string Expression, object Compiled);
