@@ -60,6 +60,24 @@ public static class Corpus
         return timed.OrderByDescending(t => t.Item3).Take(count);
     }
 
+    /// <summary>The cases that allocate most (bytes per evaluation, exact: allocation does not depend on the host's load).</summary>
+    public static IEnumerable<(object? Expr, long Bytes)> Hungriest(List<(object? Expr, object? Ctx)> cases, int count)
+    {
+        var measured = new List<(object?, long)>();
+        foreach (var c in cases)
+        {
+            var one = new List<(object?, object?)> { c };
+            Pass(one);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                Pass(one);
+            }
+            measured.Add((c.Item1, (GC.GetAllocatedBytesForCurrentThread() - before) / 100));
+        }
+        return measured.OrderByDescending(t => t.Item2).Take(count);
+    }
+
     public static string SharedFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -25,6 +25,28 @@ if (args.Length > 0 && args[0] == "--quick")
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var bytesPerEval = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (cases.Count * passes);
         Console.WriteLine($"{lang}: {cases.Count} cases, warm {cases.Count * passes / cpuSeconds:N0} evaluations per CPU second ({cases.Count * passes / sw.Elapsed.TotalSeconds:N0} per wall-clock second), {bytesPerEval:N0} bytes allocated per evaluation");
+        if (args.Length > 1 && args[1] == "--exceptions")
+        {
+            // exceptions thrown inside one warm pass of each case (overload resolution must not throw on hot paths)
+            var thrown = 0;
+            AppDomain.CurrentDomain.FirstChanceException += (_, _) => thrown++;
+            foreach (var c in cases)
+            {
+                var before = thrown;
+                Corpus.Pass([c]);
+                if (thrown > before)
+                {
+                    Console.WriteLine($"  {thrown - before,3} thrown  {Sirocco.Values.Json.Serialize(c.Expr)}");
+                }
+            }
+        }
+        if (args.Length > 1 && args[1] == "--allocations")
+        {
+            foreach (var (expr, bytes) in Corpus.Hungriest(cases, 25))
+            {
+                Console.WriteLine($"  {bytes,8:N0} B  {Sirocco.Values.Json.Serialize(expr)}");
+            }
+        }
         if (args.Length > 1 && args[1] == "--slowest")
         {
             foreach (var (expr, ctx, us) in Corpus.Slowest(cases, 15))

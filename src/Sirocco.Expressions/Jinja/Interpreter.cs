@@ -8,7 +8,14 @@ internal sealed class Frame(Frame? parent)
 {
     private Dictionary<string, object?>? _vars;
 
+    // the root frame answers `_` and Mistral's __env, __execution, __task_execution from the data context itself,
+    // so a plain evaluation allocates no dictionary
+    private bool _isRoot;
+    private object? _data;
+
     public Frame? Parent { get; } = parent;
+
+    public static Frame ForRoot(object? data) => new(null) { _isRoot = true, _data = data };
 
     public void Set(string name, object? value) => (_vars ??= new(StringComparer.Ordinal))[name] = value;
 
@@ -19,6 +26,20 @@ internal sealed class Frame(Frame? parent)
             if (f._vars != null && f._vars.TryGetValue(name, out value))
             {
                 return true;
+            }
+            if (f._isRoot)
+            {
+                if (name == "_")
+                {
+                    value = f._data;
+                    return true;
+                }
+                if (f._data is IDictionary<string, object?> map && name is "__env" or "__execution" or "__task_execution")
+                {
+                    // always bound when the context is a dict (None when it lacks the key), as Mistral binds them
+                    value = map.TryGetValue(name, out var v) ? v : null;
+                    return true;
+                }
             }
         }
         value = null;
@@ -39,14 +60,7 @@ internal sealed class Interpreter
         Data = data;
         Functions = functions;
         Budget = budget;
-        _root = new Frame(null);
-        _root.Set("_", data);
-        if (data is IDictionary<string, object?> map)
-        {
-            _root.Set("__env", map.TryGetValue("__env", out var env) ? env : null);
-            _root.Set("__execution", map.TryGetValue("__execution", out var ex) ? ex : null);
-            _root.Set("__task_execution", map.TryGetValue("__task_execution", out var te) ? te : null);
-        }
+        _root = Frame.ForRoot(data);
     }
 
     public object? Data { get; }
