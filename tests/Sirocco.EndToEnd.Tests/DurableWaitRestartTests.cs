@@ -4,7 +4,8 @@ using Sirocco.Values;
 namespace Sirocco.EndToEnd.Tests;
 
 /// <summary>
-/// Issue 4's restart test: executions waiting in <c>wait-before</c>, in a retry delay, and inside a sub-workflow are
+/// Issue 4's restart test: executions waiting in <c>wait-before</c>, in a retry delay, inside a sub-workflow, on a
+/// task <c>timeout</c> (its async action never answers) and in <c>wait-after</c> are
 /// all in flight when the real server process is SIGKILLed; a new process on the same database finishes each of them
 /// exactly as an uninterrupted run does (state, output, tasks with their published values, action executions per
 /// task, sub-workflow executions): no wait lost, no task or action run twice.
@@ -24,7 +25,7 @@ public sealed class DurableWaitRestartTests
               on-success: [later]
             later:
               action: std.echo output=<% $.a + 1 %>
-              wait-before: 5
+              wait-before: 6
               publish:
                 b: <% task().result %>
           output:
@@ -35,7 +36,7 @@ public sealed class DurableWaitRestartTests
               action: std.fail error_data="nope"
               retry:
                 count: 2
-                delay: 4
+                delay: 5
               publish-on-error:
                 why: <% task().result %>
               on-error: [recover]
@@ -57,7 +58,7 @@ public sealed class DurableWaitRestartTests
           input: [n]
           tasks:
             nap:
-              action: std.sleep seconds=4
+              action: std.sleep seconds=5
               on-success: [double]
             double:
               action: std.echo output=<% $.n * 2 %>
@@ -65,14 +66,31 @@ public sealed class DurableWaitRestartTests
                 r: <% task().result %>
           output:
             r: <% $.r %>
+        timing_out:
+          tasks:
+            hang:
+              action: std.async_noop
+              timeout: 6
+              on-error: [after_timeout]
+            after_timeout:
+              action: std.echo output="gave up"
+              publish:
+                r: <% task().result %>
+        waiting_after:
+          tasks:
+            step:
+              action: std.echo output=1
+              wait-after: 6
+              publish:
+                s: <% task().result %>
         """;
 
-    private static readonly string[] Roots = ["waiting", "retrying", "parent"];
+    private static readonly string[] Roots = ["waiting", "retrying", "parent", "timing_out", "waiting_after"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Wait_before_retry_delay_and_subworkflow_survive_SIGKILL_and_end_as_an_uninterrupted_run()
+    public async Task Wait_before_retry_delay_subworkflow_timeout_and_wait_after_survive_SIGKILL_and_end_as_an_uninterrupted_run()
     {
         using var dir = new TempDir();
 
@@ -102,7 +120,16 @@ public sealed class DurableWaitRestartTests
                 "task 'later' to wait in wait-before");
             await Poll.UntilAsync(async () => await TaskStateAsync(server, started["retrying"], "flaky") == "DELAYED",
                 "task 'flaky' to wait in its retry delay");
+            await Poll.UntilAsync(async () => await TaskStateAsync(server, started["waiting_after"], "step") == "DELAYED",
+                "task 'step' to wait in wait-after");
             await WaitForClaimedSleepAsync(db);
+            await using (var store = await SiroccoStore.OpenSqliteAsync(db, new StoreOptions(), Ct))
+            {
+                await Poll.UntilAsync(async () => await TaskStateAsync(server, started["timing_out"], "hang") == "RUNNING"
+                    && await CountAsync(store, "SELECT COUNT(*) FROM durable_timers WHERE workflow_execution_id = $p", started["timing_out"]) > 0,
+                    "task 'hang' to run with its timeout timer set");
+            }
+
             server.Kill();
         }
 
@@ -114,6 +141,10 @@ public sealed class DurableWaitRestartTests
             Assert.True(await CountAsync(store, "SELECT COUNT(*) FROM durable_timers WHERE workflow_execution_id = $p", started["retrying"]) > 0,
                 "the retry delay had already passed when the process was killed");
             Assert.Equal(1L, await CountAsync(store, "SELECT COUNT(*) FROM action_requests WHERE action_name = $p", "std.sleep"));
+            Assert.True(await CountAsync(store, "SELECT COUNT(*) FROM durable_timers WHERE workflow_execution_id = $p", started["timing_out"]) > 0,
+                "the timeout had already fired when the process was killed");
+            Assert.True(await CountAsync(store, "SELECT COUNT(*) FROM durable_timers WHERE workflow_execution_id = $p", started["waiting_after"]) > 0,
+                "the wait-after timer had already fired when the process was killed");
         }
 
         await using (var restarted = await ServerProcess.StartAsync(db))
