@@ -110,11 +110,17 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Several_workflows_need_a_choice_and_workbooks_run_with_subworkflows()
+    public async Task Several_workflows_need_a_choice_and_workbooks_run_with_subworkflows_and_ad_hoc_actions()
     {
         var path = Write("book.yaml", """
             version: '2.0'
             name: book
+            actions:
+              shout:
+                base: std.echo
+                base-input:
+                  output: <% $.word %>!
+                input: [word]
             workflows:
               main:
                 tasks:
@@ -124,8 +130,10 @@ public sealed class RunCommandTests : IDisposable
                       n: 20
                     publish:
                       doubled: <% task().result.value %>
+                      loud: <% task().result.loud %>
                 output:
                   doubled: <% $.doubled %>
+                  loud: <% $.loud %>
               helper:
                 input: [n]
                 tasks:
@@ -133,8 +141,14 @@ public sealed class RunCommandTests : IDisposable
                     action: std.echo output=<% $.n * 2 %>
                     publish:
                       value: <% task().result %>
+                    on-success: [loud]
+                  loud:
+                    action: shout word="hey"
+                    publish:
+                      loud: <% task().result %>
                 output:
                   value: <% $.value %>
+                  loud: <% $.loud %>
             """);
         var (code, _, errors) = await RunAsync(new(path));
         Assert.Equal(RunCommand.BadInput, code);
@@ -145,6 +159,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(RunCommand.Success, code);
         Assert.Contains("book.helper > twice SUCCESS", output, StringComparison.Ordinal);
         Assert.Contains("\"doubled\": 40", output, StringComparison.Ordinal);
+        Assert.Contains("\"loud\": \"hey!\"", output, StringComparison.Ordinal);
     }
 
     [Fact]

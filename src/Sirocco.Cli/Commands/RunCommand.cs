@@ -7,6 +7,7 @@ using Sirocco.Language;
 using Sirocco.Runtime;
 using Sirocco.Runtime.Commands;
 using Sirocco.Runtime.Notifications;
+using Sirocco.Server.Endpoints;
 using Sirocco.Server.Resources;
 using Sirocco.Store;
 using Sirocco.Store.Definitions;
@@ -117,9 +118,12 @@ public static partial class RunCommand
             // a kept database may already hold these workflows from an earlier run: replace them
             if (book is not null)
             {
+                // the workbook's ad-hoc actions are stored as <workbook>.<action>, as the API stores them
+                var spec = LanguageParser.ParseWorkbook(book.Definition, DefinitionRecords.CheckExpression);
+                var actions = ActionEndpoints.ToRecords(spec.Actions, spec.Name, "", "private", book.Definition);
                 var saved = await store.Workbooks.FindAsync(book.Name, ct: ct).ConfigureAwait(false) is null
-                    ? store.Workbooks.CreateAsync(book, definitions, ct)
-                    : store.Workbooks.UpdateAsync(book, definitions, ct);
+                    ? store.Workbooks.CreateAsync(book, definitions, actions, ct)
+                    : store.Workbooks.UpdateAsync(book, definitions, actions, ct);
                 await saved.ConfigureAwait(false);
             }
 
@@ -166,7 +170,8 @@ public static partial class RunCommand
     {
         var colour = final.State == States.Success ? "green" : "red";
         console.MarkupLine($"[{colour}]{final.State}[/]{(final.StateInfo is { Length: > 0 } info ? ": " + Markup.Escape(info) : "")}");
-        console.WriteLine(Json.Serialize(final.Output, indented: true));
+        // the output as plain text, never wrapped to the console's width, so that it can be piped to jq and the like
+        console.Profile.Out.Writer.WriteLine(Json.Serialize(final.Output, indented: true));
         return final.State == States.Success ? Success : Failed;
     }
 
@@ -176,12 +181,6 @@ public static partial class RunCommand
         if (WorkbookKey().IsMatch(text))
         {
             var book = LanguageParser.ParseWorkbook(text, DefinitionRecords.CheckExpression);
-            if (book.Actions.Count > 0)
-            {
-                throw new FormatException(
-                    $"not supported: ad-hoc actions in sirocco run (workbook '{book.Name}' defines {string.Join(", ", book.Actions.Select(a => a.Name))})");
-            }
-
             return (new Workbook { Name = book.Name, Definition = text, Tags = book.Tags }, book.Workflows
                 .Select(w => DefinitionRecords.ToRecord(w, book.QualifiedName(w.Name), "", "private", string.IsNullOrEmpty(w.Definition) ? text : w.Definition))
                 .ToList());
@@ -282,7 +281,9 @@ public static partial class RunCommand
                 {
                     foreach (var (name, state, info) in Apply(change))
                     {
-                        console.MarkupLine($"  {Markup.Escape(name)} {Colour(state)}{(info is { Length: > 0 } ? " " + Markup.Escape(info) : "")}");
+                        // one unwrapped line per change (a log, not a screen): state_info on one line
+                        var detail = info is { Length: > 0 } ? " " + info.ReplaceLineEndings(" ") : "";
+                        console.Profile.Out.Writer.WriteLine($"  {name} {state}{detail}");
                     }
                 }
             }
