@@ -22,6 +22,7 @@ public sealed class SiroccoRuntime : IAsyncDisposable
     private readonly ExecutionWatcher _watcher = new();
     private readonly ExecutionHost _host;
     private readonly ActionExecutor _executor;
+    private readonly DirectActions _direct;
     private readonly TimerChore _timers;
     private readonly OrphanedActionChore _orphans;
     private readonly CancellationTokenSource _stopping = new();
@@ -51,7 +52,10 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         var executable = new ProviderActionRunner(new CompositeActionProvider("executable", [std, .. configured]), SideEffectFreeStandardActions);
         var actionRunners = (runners ?? []).Append(executable).ToList();
         _host = new ExecutionHost(store, Options, _watcher, actionRunners);
-        _executor = new ActionExecutor(store, Options, actionRunners, outcome => _host.Post(new ActionOutcomeWork(outcome)));
+        // The executor also runs what the API asks for directly, ad-hoc actions included (through the whole catalog).
+        var direct = new ProviderActionRunner(Actions, SideEffectFreeStandardActions);
+        _executor = new ActionExecutor(store, Options, [.. actionRunners, direct], outcome => _host.Post(new ActionOutcomeWork(outcome)));
+        _direct = new DirectActions(store, _executor, Actions);
         _timers = new TimerChore(store, Options, _host);
         _orphans = new OrphanedActionChore(store, Options, _executor, _host);
         _host.ActionsRequested = _executor.Wake;
@@ -176,6 +180,63 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         var executionId = await Store.FindExecutionOfActionAsync(actionExecutionId, ct).ConfigureAwait(false)
                           ?? throw new EntityNotFoundException($"ActionExecution not found [id={actionExecutionId}]");
         return await SendAsync(executionId, new ActionCompleted(actionExecutionId, result), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs an action directly (POST /v2/action_executions, <c>mistral run-action</c>): now, or stored RUNNING and queued
+    /// (<c>save_result</c> without <c>run_sync</c>, async actions). An unknown action or bad input throws
+    /// <see cref="Engine.EngineException"/> before anything is stored.
+    /// </summary>
+    public Task<RunActionOutcome> RunActionAsync(RunActionRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EnsureStarted();
+        return _direct.RunAsync(request, ct);
+    }
+
+    /// <summary>
+    /// PUT /v2/action_executions/{id} with SUCCESS, ERROR or CANCELLED: the result of an action of a workflow goes to its
+    /// engine as an event committed with the step it causes (the workflow goes on); a direct run's row is completed.
+    /// A second result throws <see cref="Engine.EngineException"/>.
+    /// </summary>
+    public async Task DeliverActionResultAsync(string actionExecutionId, ActionResult result, CancellationToken ct = default)
+    {
+        var (exists, executionId, state) = await Store.FindActionExecutionAsync(actionExecutionId, ct).ConfigureAwait(false);
+        if (!exists)
+        {
+            throw new EntityNotFoundException($"ActionExecution not found [id={actionExecutionId}]");
+        }
+
+        if (States.IsCompleted(state))
+        {
+            throw DirectActions.AlreadyCompleted(actionExecutionId);
+        }
+
+        if (executionId is null)
+        {
+            await _direct.CompleteFromApiAsync(actionExecutionId, result, ct).ConfigureAwait(false);
+            return;
+        }
+
+        await SendAsync(executionId, new ActionCompleted(actionExecutionId, result), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>PUT /v2/action_executions/{id} with PAUSED or RUNNING (async actions; a paused one pauses its task and workflow).</summary>
+    public async Task UpdateActionStateAsync(string actionExecutionId, string state, CancellationToken ct = default)
+    {
+        var (exists, executionId, _) = await Store.FindActionExecutionAsync(actionExecutionId, ct).ConfigureAwait(false);
+        if (!exists)
+        {
+            throw new EntityNotFoundException($"ActionExecution not found [id={actionExecutionId}]");
+        }
+
+        if (executionId is null)
+        {
+            await _direct.UpdateStateFromApiAsync(actionExecutionId, state, ct).ConfigureAwait(false);
+            return;
+        }
+
+        await SendAsync(executionId, new ActionStateChanged(actionExecutionId, state), ct).ConfigureAwait(false);
     }
 
     /// <summary>Deletes an execution with its tasks, actions and sub-workflows; an unfinished one only with <paramref name="force"/>.</summary>

@@ -21,8 +21,8 @@ public abstract record EngineEffect;
 /// </summary>
 public sealed record RunAction : EngineEffect
 {
-    /// <summary>The workflow execution the result goes back to.</summary>
-    public required string WorkflowExecutionId { get; init; }
+    /// <summary>The workflow execution the result goes back to; null for an action run directly through the API.</summary>
+    public required string? WorkflowExecutionId { get; init; }
 
     /// <summary>The action execution.</summary>
     public required string ActionExecutionId { get; init; }

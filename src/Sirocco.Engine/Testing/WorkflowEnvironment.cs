@@ -154,11 +154,11 @@ public sealed class WorkflowEnvironment
                         var duration = ActionDuration(run);
                         if (duration > 0)
                         {
-                            _timers.Add((run.WorkflowExecutionId, completed, null, Now.AddSeconds(duration), _timerSeq++));
+                            _timers.Add((run.WorkflowExecutionId!, completed, null, Now.AddSeconds(duration), _timerSeq++));
                         }
                         else
                         {
-                            _events.Enqueue((run.WorkflowExecutionId, completed));
+                            _events.Enqueue((run.WorkflowExecutionId!, completed));
                         }
                     }
                     break;

@@ -49,8 +49,16 @@ internal sealed class OrphanedActionChore
                         $"The action {request.ActionName} [action_ex_id={request.ActionExecutionId}] was running on an executor that stopped " +
                         $"({orphan.Owner}) before it finished; it is not run again because it may not be safe to re-run " +
                         "(set 'safe-rerun: true' on the task to allow it).";
-                    await SiroccoStore.AppendEventAsync(c, tx, request.WorkflowExecutionId,
-                        new ActionCompleted(request.ActionExecutionId, ActionResult.Failed(message)), nowMs, token).ConfigureAwait(false);
+                    if (request.WorkflowExecutionId is null)
+                    {
+                        await DirectActions.CompleteAsync(c, tx, request.ActionExecutionId, ActionResult.Failed(message),
+                            _store.Clock.GetUtcNow().UtcDateTime, token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await SiroccoStore.AppendEventAsync(c, tx, request.WorkflowExecutionId,
+                            new ActionCompleted(request.ActionExecutionId, ActionResult.Failed(message)), nowMs, token).ConfigureAwait(false);
+                    }
                     lost++;
                 }
             }

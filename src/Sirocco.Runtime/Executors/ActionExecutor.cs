@@ -107,6 +107,9 @@ internal sealed class ActionExecutor
         }, CancellationToken.None);
     }
 
+    /// <summary>Runs an action at once, outside the queue (a synchronous direct run through the API); null when cancelled.</summary>
+    public Task<ActionResult?> RunNowAsync(RunAction request, CancellationToken ct) => RunOneAsync(request, ct);
+
     /// <summary>Runs one action; null when it was cancelled (its execution was cancelled, or the runtime stops).</summary>
     private async Task<ActionResult?> RunOneAsync(RunAction request, CancellationToken ct)
     {

@@ -49,6 +49,15 @@ internal sealed partial class ExecutionHost
                 case DeleteCommand del:
                     deletes.Add(del);
                     break;
+                case ActionOutcomeWork { Outcome: var o } when o.Request.WorkflowExecutionId is null:
+                    // an action run directly through the API: its row is its whole state
+                    if (await SiroccoStore.CompleteActionRequestAsync(c, tx, o.Request.ActionExecutionId, o.Owner, ct).ConfigureAwait(false)
+                        && !ReferenceEquals(o.Result, ActionExecutor.AsyncStarted))
+                    {
+                        await DirectActions.CompleteAsync(c, tx, o.Request.ActionExecutionId, o.Result, nowOffset.UtcDateTime, ct).ConfigureAwait(false);
+                    }
+
+                    break;
                 case ActionOutcomeWork { Outcome: var o }:
                     if (ReferenceEquals(o.Result, ActionExecutor.AsyncStarted))
                     {
@@ -56,7 +65,7 @@ internal sealed partial class ExecutionHost
                     }
                     else if (await SiroccoStore.CompleteActionRequestAsync(c, tx, o.Request.ActionExecutionId, o.Owner, ct).ConfigureAwait(false))
                     {
-                        Add(o.Request.WorkflowExecutionId, new Item(new ActionCompleted(o.Request.ActionExecutionId, o.Result), null, null));
+                        Add(o.Request.WorkflowExecutionId!, new Item(new ActionCompleted(o.Request.ActionExecutionId, o.Result), null, null));
                     }
 
                     // else: stale (reclaimed, cancelled or already applied): dropped

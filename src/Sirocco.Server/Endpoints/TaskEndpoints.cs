@@ -1,3 +1,4 @@
+using Sirocco.Engine.Model;
 using Sirocco.Runtime;
 using Sirocco.Server.Http;
 using Sirocco.Server.Lists;
@@ -37,40 +38,75 @@ public static class TaskEndpoints
             QueryParams.Get(request, "fields"), request.HttpContext.RequestAborted).ConfigureAwait(false));
     }
 
+    // the Task resource's attributes: WSME refuses any other key in a body
+    private static readonly HashSet<string> BodyKeys =
+    [
+        "id", "name", "type", "workflow_name", "workflow_namespace", "workflow_id", "workflow_execution_id", "tags", "state",
+        "state_info", "project_id", "runtime_context", "result", "published", "published_global", "processed", "created_at",
+        "updated_at", "started_at", "finished_at", "reset", "env",
+    ];
+
+    private static readonly string[] True = ["true", "t", "yes", "y", "on", "1"];
+
+    private static readonly string[] False = ["false", "f", "no", "n", "off", "0"];
+
+    /// <summary>Mistral 15's <c>TasksController.put</c>: the checks in its order, with its messages, then the engine's rerun.</summary>
     private static async Task<IResult> RerunAsync(HttpRequest request, SiroccoStore store, SiroccoRuntime runtime, string id)
     {
         QueryParams.Allow(request);
         var ct = request.HttpContext.RequestAborted;
         var body = await Wire.ReadJsonObjectAsync(request).ConfigureAwait(false);
-        var task = await ResourceReads.GetAsync(store, ResourceTables.Tasks, id, "TaskExecution", null, ct).ConfigureAwait(false);
-        foreach (var key in new[] { "name", "workflow_name" })
+        var unknown = body.Keys.Where(k => !BodyKeys.Contains(k)).ToList();
+        if (unknown.Count > 0)
         {
-            if (Wire.StringField(body, key) is { } given && given != (string?)task[key])
-            {
-                throw ApiException.BadRequest($"Task {key} does not match: given '{given}', the task's is '{task[key]}'");
-            }
+            throw ApiException.BadRequest($"Unknown attribute{(unknown.Count > 1 ? "s" : "")} for argument task: {string.Join(", ", unknown)}");
         }
 
-        var state = Wire.StringField(body, "state");
-        if (state != "RUNNING")
+        if (body.TryGetValue("project_id", out var project))
         {
-            throw ApiException.BadRequest(state is null
-                ? "Invalid task update: the state RUNNING (rerun) is required"
-                : $"not supported: task state change to {state} (only RUNNING, a rerun, is supported)");
+            throw ApiException.BadRequest($"Invalid input for field/attribute project_id. Value: '{Py.Str(project)}'. Cannot set read only field.");
         }
 
-        if ((string?)task["state"] != "ERROR")
+        // reset is mandatory in the Task resource (python-mistralclient always sends it)
+        if (!body.TryGetValue("reset", out var resetValue))
         {
-            throw ApiException.BadRequest($"Failed to rerun the task because it is not in ERROR state [task_ex_id={id}, state={task["state"]}]");
+            throw ApiException.BadRequest("Invalid input for field/attribute reset. Value: 'None'. Mandatory field missing.");
         }
 
-        var reset = true;
-        if (body.TryGetValue("reset", out var r) && r is not null)
+        var reset = resetValue switch
         {
-            reset = r as bool? ?? throw ApiException.BadRequest($"Invalid input for field/attribute reset. Value: '{Py.Str(r)}'. Expected a boolean");
-        }
-
+            null => false,
+            bool b => b,
+            long l => l != 0,
+            string s when True.Contains(s) => true,
+            string s when False.Contains(s) => false,
+            _ => throw ApiException.BadRequest(
+                $"Invalid input for field/attribute task. Value: '{Py.Str(body)}'. Value not an unambiguous boolean: {Py.Str(resetValue)}"),
+        };
         var env = Wire.JsonObjectField(body, "env");
+
+        var task = await ResourceReads.GetAsync(store, ResourceTables.Tasks, id, "TaskExecution", null, ct).ConfigureAwait(false);
+        if (Wire.StringField(body, "name") is { Length: > 0 } name && name != (string?)task["name"])
+        {
+            throw ApiException.BadRequest("Task name does not match.");
+        }
+
+        if (Wire.StringField(body, "workflow_name") is { Length: > 0 } workflowName && workflowName != (string?)task["workflow_name"])
+        {
+            throw ApiException.BadRequest("Workflow name does not match.");
+        }
+
+        if (Wire.StringField(body, "state") != States.Running)
+        {
+            throw ApiException.BadRequest("Invalid task state. Only updating task to rerun is supported.");
+        }
+
+        if ((string?)task["state"] != States.Error)
+        {
+            throw ApiException.BadRequest("The current task execution must be in ERROR for rerun. Only updating task to rerun is supported.");
+        }
+
+        // the engine refuses reset=false on a task without with-items, with Mistral's message
         await runtime.RerunTaskAsync(id, reset, env.Count == 0 ? null : env, ct).ConfigureAwait(false);
         return Wire.Json(await ResourceReads.GetAsync(store, ResourceTables.Tasks, id, "TaskExecution", null, ct).ConfigureAwait(false));
     }
