@@ -71,6 +71,44 @@ public sealed class RefuseAction(string reason = "no") : ActionBase
     protected override object? Run(ActionContext context) => throw new ActionException($"refused: {reason}");
 }
 
+/// <summary>Throws an unexpected exception (isolation demo: the task fails, nothing else does).</summary>
+[ActionName("sample.crash")]
+[Description("Throws InvalidOperationException.")]
+public sealed class CrashAction : ActionBase
+{
+    /// <inheritdoc />
+    protected override object? Run(ActionContext context) => throw new InvalidOperationException("the sample plugin crashed on purpose");
+}
+
+/// <summary>
+/// Ends its process (isolation demo). Run it only with the plugins isolated (<c>--isolate plugins</c>): in process it
+/// would end the server.
+/// </summary>
+[ActionName("sample.exit")]
+[Description("Calls Environment.Exit(3); run only isolated.")]
+public sealed class ExitAction(long code = 3) : ActionBase
+{
+    /// <inheritdoc />
+    protected override object? Run(ActionContext context)
+    {
+        Environment.Exit((int)code);
+        return null;
+    }
+}
+
+/// <summary>Never returns and ignores cancellation (isolation demo: the task's timeout stops it by ending its process).</summary>
+[ActionName("sample.hang")]
+[Description("Blocks forever, ignoring cancellation; run only isolated, with a task timeout.")]
+public sealed class HangAction : ActionBase
+{
+    /// <inheritdoc />
+    protected override object? Run(ActionContext context)
+    {
+        Thread.Sleep(Timeout.Infinite);
+        return null;
+    }
+}
+
 /// <summary>Not an action: classes without <see cref="ActionNameAttribute"/> are not published.</summary>
 public sealed class Helper
 {

@@ -1,20 +1,170 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Sirocco.Actions;
+using Sirocco.Actions.Providers;
+using Sirocco.Actions.Providers.Commands;
+using Sirocco.Actions.Providers.Isolation;
 using Sirocco.Actions.Providers.Plugins;
+using Sirocco.Actions.Providers.Remote;
 
 namespace Sirocco.Server;
 
-/// <summary>The action providers a server runs with, after <c>std</c> and <c>adhoc</c>, from its options (docs/actions.md).</summary>
-internal static class ActionProviderSetup
+/// <summary>
+/// The action providers a server runs with, after <c>std</c> and <c>adhoc</c>, from its options: the plugin folder,
+/// then the providers file's <c>commands</c> and <c>remote</c> catalogs, in that order (docs/actions.md).
+/// </summary>
+public static class ActionProviderSetup
 {
-    /// <summary>The configured providers in precedence order: plugins.</summary>
+    /// <summary>
+    /// The configured providers in precedence order, those named in <see cref="ServerOptions.IsolatedProviders"/> wrapped
+    /// so that their actions run in executor processes; a bad providers file throws with the reason.
+    /// </summary>
     public static IReadOnlyList<IActionProvider> Create(ServerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var providers = CreateInProcess(options);
+        var unknown = options.IsolatedProviders.Where(n => providers.All(p => p.Name != n)).ToList();
+        if (unknown.Count > 0)
+        {
+            foreach (var p in providers.OfType<IDisposable>())
+            {
+                p.Dispose();
+            }
+
+            throw new InvalidDataException(
+                $"cannot isolate {string.Join(", ", unknown)}: no such configured provider (configured: {string.Join(", ", providers.Select(p => p.Name))})");
+        }
+
+        return providers.Select(p => options.IsolatedProviders.Contains(p.Name)
+            ? new IsolatedActionProvider(p, WorkerCommand(options, p.Name), options.IsolationIdleWorkers)
+            : p).ToList();
+    }
+
+    /// <summary>The command that starts an executor process for one provider: this program's <c>action-host</c>.</summary>
+    public static IReadOnlyList<string> WorkerCommand(ServerOptions options, string provider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var command = new List<string>();
+        var host = Environment.ProcessPath ?? "dotnet";
+        command.Add(host);
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet" && System.Reflection.Assembly.GetEntryAssembly()?.Location is { Length: > 0 } entry)
+        {
+            command.Add(entry); // run as `dotnet sirocco.dll`
+        }
+
+        command.AddRange(["action-host", "--provider", provider]);
+        if (!string.IsNullOrEmpty(options.PluginsDirectory))
+        {
+            command.AddRange(["--plugins", options.PluginsDirectory]);
+        }
+
+        if (!string.IsNullOrEmpty(options.ActionProvidersFile))
+        {
+            command.AddRange(["--action-providers", options.ActionProvidersFile]);
+        }
+
+        return command;
+    }
+
+    /// <summary>The configured providers, all in this process (what an executor process hosts).</summary>
+    public static IReadOnlyList<IActionProvider> CreateInProcess(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         var providers = new List<IActionProvider>();
         if (!string.IsNullOrEmpty(options.PluginsDirectory))
         {
             providers.Add(new PluginActionProvider(options.PluginsDirectory));
         }
 
+        if (!string.IsNullOrEmpty(options.ActionProvidersFile))
+        {
+            providers.AddRange(FromFile(options.ActionProvidersFile));
+        }
+
         return providers;
     }
+
+    /// <summary>Reads a providers file: <c>{"commands": [...], "remote": [...]}</c>.</summary>
+    public static List<IActionProvider> FromFile(string path)
+    {
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
+                as JsonObject ?? throw new InvalidDataException("the file must hold a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"action providers file {path}: {e.Message}", e);
+        }
+
+        var providers = new List<IActionProvider>();
+        try
+        {
+            foreach (var (key, _) in root)
+            {
+                if (key is not ("commands" or "remote"))
+                {
+                    throw new InvalidDataException($"unknown key '{key}' (expected 'commands' and 'remote')");
+                }
+            }
+
+            if (root["commands"] is JsonArray commands)
+            {
+                providers.Add(new CommandActionProvider(commands.Select(c => Command(c as JsonObject ?? throw new InvalidDataException("a command is not an object")))));
+            }
+
+            foreach (var r in root["remote"] as JsonArray ?? [])
+            {
+                var o = r as JsonObject ?? throw new InvalidDataException("a remote catalog is not an object");
+                var url = Text(o, "url") ?? throw new InvalidDataException("a remote catalog needs 'url'");
+                providers.Add(new RemoteActionProvider(Text(o, "name") ?? "remote", new Uri(url),
+                    o["refresh_seconds"] is { } refresh ? TimeSpan.FromSeconds(refresh.GetValue<double>()) : null,
+                    o["timeout_seconds"] is { } timeout ? TimeSpan.FromSeconds(timeout.GetValue<double>()) : null));
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or FormatException or ArgumentException or UriFormatException)
+        {
+            foreach (var p in providers.OfType<IDisposable>())
+            {
+                p.Dispose();
+            }
+
+            throw new InvalidDataException($"action providers file {path}: {e.Message}", e);
+        }
+
+        return providers;
+    }
+
+    private static CommandDefinition Command(JsonObject o)
+    {
+        var name = Text(o, "name") ?? throw new InvalidDataException("a command needs 'name'");
+        var argv = (o["command"] as JsonArray ?? throw new InvalidDataException($"command {name} needs 'command': [program, arg, ...]"))
+            .Select(a => a?.GetValue<string>() ?? throw new InvalidDataException($"command {name}: arguments are strings")).ToList();
+        var parameters = new List<CommandParameter>();
+        foreach (var p in o["parameters"] as JsonArray ?? [])
+        {
+            var po = p as JsonObject ?? throw new InvalidDataException($"command {name}: a parameter is not an object");
+            var hasDefault = po.ContainsKey("default");
+            parameters.Add(new CommandParameter(
+                Text(po, "name") ?? throw new InvalidDataException($"command {name}: a parameter needs 'name'"),
+                Text(po, "type") ?? "string",
+                po["required"]?.GetValue<bool>() ?? !hasDefault,
+                hasDefault ? JsonValues.ToValue(po["default"]) : null,
+                Text(po, "description")));
+        }
+
+        return new CommandDefinition
+        {
+            Name = name,
+            Description = Text(o, "description") ?? "",
+            Command = argv,
+            Parameters = parameters,
+            WorkingDirectory = Text(o, "working_directory"),
+            Environment = (o["environment"] as JsonObject ?? []).ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<string>() ?? ""),
+            FailOnNonZeroExit = o["fail_on_non_zero_exit"]?.GetValue<bool>() ?? true,
+        };
+    }
+
+    private static string? Text(JsonObject o, string key) => o[key]?.GetValue<string>();
 }

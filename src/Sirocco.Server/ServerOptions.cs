@@ -36,4 +36,19 @@ public sealed record ServerOptions
     /// (docs/actions.md, "Plugins").
     /// </summary>
     public string? PluginsDirectory { get; init; }
+
+    /// <summary>
+    /// A JSON file of further action providers (<c>--action-providers</c>): OS commands as actions and remote catalogs
+    /// (docs/actions.md, "OS commands" and "Remote catalogs"); null for none. A bad file stops the server at start.
+    /// </summary>
+    public string? ActionProvidersFile { get; init; }
+
+    /// <summary>
+    /// Configured providers (<c>plugins</c>, <c>commands</c>, a remote catalog's name) whose actions run in executor
+    /// processes outside the server (<c>--isolate</c>), so that a crash or a hang cannot take the server down.
+    /// </summary>
+    public IReadOnlyList<string> IsolatedProviders { get; init; } = [];
+
+    /// <summary>Idle executor processes kept warm per isolated provider.</summary>
+    public int IsolationIdleWorkers { get; init; } = 2;
 }

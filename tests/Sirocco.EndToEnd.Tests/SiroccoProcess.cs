@@ -52,7 +52,7 @@ public class SiroccoProcess : IAsyncLifetime
         }
     }
 
-    public ValueTask DisposeAsync()
+    public virtual ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
         if (_process is { HasExited: false })

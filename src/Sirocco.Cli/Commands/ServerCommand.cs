@@ -19,11 +19,15 @@ internal static class ServerCommand
         var db = DatabaseOption();
         var verbose = new Option<bool>("--verbose") { Description = "log every request" };
         var plugins = new Option<string?>("--plugins") { Description = "folder of .NET action plugins, watched while the server runs" };
+        var providersFile = new Option<string?>("--action-providers") { Description = "JSON file of OS-command actions and remote action catalogs" };
+        var isolate = new Option<string?>("--isolate") { Description = "comma list of providers (plugins, commands, a remote catalog) whose actions run in executor processes" };
         var command = new Command("server", "Run the Sirocco service: Mistral's REST API v2, the engine and the executor in one process");
         command.Options.Add(port);
         command.Options.Add(db);
         command.Options.Add(verbose);
         command.Options.Add(plugins);
+        command.Options.Add(providersFile);
+        command.Options.Add(isolate);
         command.SetAction(async (parse, ct) =>
         {
             var p = parse.GetValue(port);
@@ -40,11 +44,18 @@ internal static class ServerCommand
                 Database = database,
                 LogRequests = parse.GetValue(verbose),
                 PluginsDirectory = parse.GetValue(plugins) is { } dir ? Path.GetFullPath(dir) : null,
+                ActionProvidersFile = parse.GetValue(providersFile) is { } file ? Path.GetFullPath(file) : null,
+                IsolatedProviders = (parse.GetValue(isolate) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             };
             SiroccoServer server;
             try
             {
                 server = await SiroccoServer.StartAsync(options, ct).ConfigureAwait(false);
+            }
+            catch (InvalidDataException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return 2;
             }
             catch (IOException e)
             {
