@@ -24,6 +24,18 @@ public sealed record RuntimeOptions
     /// <summary>Let the engine complete <c>std.noop</c>, <c>std.echo</c> and <c>std.fail</c> inside the step.</summary>
     public bool RunCheapActionsInline { get; init; } = true;
 
+    /// <summary>
+    /// The executor pool this node serves: null takes actions of tasks without <c>target:</c>; a name takes only the
+    /// actions of tasks that say <c>target: NAME</c> (<c>sirocco executor --pool NAME</c>).
+    /// </summary>
+    public string? ExecutorPool { get; init; }
+
+    /// <summary>What this node runs (default: everything). Without the engine role no host loop runs here.</summary>
+    public NodeRoles Roles { get; init; } = NodeRoles.All;
+
+    /// <summary>How often this node writes its heartbeat into the node registry.</summary>
+    public TimeSpan NodeHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Identity of this process in lease columns; unique per runtime instance.</summary>
     public string NodeId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 }

@@ -28,6 +28,7 @@ public sealed class SiroccoRuntime : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private readonly IReadOnlyList<IActionProvider> _owned;
+    private readonly DateTime _startedAt;
     private int _started;
 
     /// <summary>Creates a runtime over an open store; call <see cref="StartAsync"/> to run it.</summary>
@@ -41,6 +42,8 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(store);
         Store = store;
         Options = options ?? new RuntimeOptions();
+        var now = store.Clock.GetUtcNow().UtcDateTime;
+        _startedAt = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
         var std = new StandardActionProvider(new StandardActionOptions { Clock = store.Clock });
         var configured = (providers ?? []).ToList();
         _owned = configured;
@@ -52,9 +55,17 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         var executable = new ProviderActionRunner(new CompositeActionProvider("executable", [std, .. configured]), SideEffectFreeStandardActions);
         var actionRunners = (runners ?? []).Append(executable).ToList();
         _host = new ExecutionHost(store, Options, _watcher, actionRunners);
+        if (Options.Roles.HasFlag(NodeRoles.Api) && !Options.Roles.HasFlag(NodeRoles.Engine))
+        {
+            throw new NotSupportedException("not supported: a node with the api role but without the engine role (run api together with engine)");
+        }
+
         // The executor also runs what the API asks for directly, ad-hoc actions included (through the whole catalog).
+        // With an engine here, results go through its next group commit; an executor-only node writes them itself.
         var direct = new ProviderActionRunner(Actions, SideEffectFreeStandardActions);
-        _executor = new ActionExecutor(store, Options, [.. actionRunners, direct], outcome => _host.Post(new ActionOutcomeWork(outcome)));
+        _executor = new ActionExecutor(store, Options, [.. actionRunners, direct], Options.Roles.HasFlag(NodeRoles.Engine)
+            ? outcome => _host.Post(new ActionOutcomeWork(outcome))
+            : outcome => _ = ReportDurablyAsync(outcome));
         _direct = new DirectActions(store, _executor, Actions);
         _timers = new TimerChore(store, Options, _host);
         _orphans = new OrphanedActionChore(store, Options, _executor, _host);
@@ -102,15 +113,102 @@ public sealed class SiroccoRuntime : IAsyncDisposable
 
         // Foreign leases are a dead predecessor's only where one process owns the database (SQLite); on a shared
         // database they belong to live nodes, and only expired leases are orphans.
-        await _orphans.RecoverAsync(Options.ReclaimForeignLeasesOnStart && Store.Dialect.SingleWriter, ct).ConfigureAwait(false);
+        var engine = Options.Roles.HasFlag(NodeRoles.Engine);
+        var executor = Options.Roles.HasFlag(NodeRoles.Executor);
+        await Store.HeartbeatNodeAsync(NodeRecord(), ct).ConfigureAwait(false);
+        if (engine)
+        {
+            await _orphans.RecoverAsync(Options.ReclaimForeignLeasesOnStart && Store.Dialect.SingleWriter, ct).ConfigureAwait(false);
+        }
+
         var stop = _stopping.Token;
-        _loops.Add(Task.Run(() => _host.RunLoopAsync(stop), CancellationToken.None));
-        _loops.Add(Task.Run(() => _executor.RunClaimLoopAsync(stop), CancellationToken.None));
-        _loops.Add(Task.Run(() => _executor.RunHeartbeatLoopAsync(stop), CancellationToken.None));
-        _loops.Add(Task.Run(() => _timers.RunAsync(stop), CancellationToken.None));
-        _loops.Add(Task.Run(() => _orphans.RunAsync(stop), CancellationToken.None));
+        if (engine)
+        {
+            _loops.Add(Task.Run(() => _host.RunLoopAsync(stop), CancellationToken.None));
+            _loops.Add(Task.Run(() => _timers.RunAsync(stop), CancellationToken.None));
+            _loops.Add(Task.Run(() => _orphans.RunAsync(stop), CancellationToken.None));
+        }
+
+        if (executor)
+        {
+            _loops.Add(Task.Run(() => _executor.RunClaimLoopAsync(stop), CancellationToken.None));
+            _loops.Add(Task.Run(() => _executor.RunHeartbeatLoopAsync(stop), CancellationToken.None));
+        }
+
+        _loops.Add(Task.Run(() => RunNodeHeartbeatAsync(stop), CancellationToken.None));
+        // Other nodes' commits wake this one (PostgreSQL LISTEN); on SQLite this returns at once.
+        _loops.Add(Task.Run(() => Store.Dialect.ListenAsync(OnNotification, stop), CancellationToken.None));
         _host.Wake();
         _executor.Wake();
+    }
+
+    private void OnNotification(string topic)
+    {
+        switch (topic)
+        {
+            case WorkTopics.Events:
+                _host.Wake();
+                break;
+            case WorkTopics.Actions:
+                _executor.Wake();
+                break;
+            case WorkTopics.Timers:
+                _timers.Wake();
+                break;
+            default:
+                _host.Wake();
+                _executor.Wake();
+                _timers.Wake();
+                break;
+        }
+    }
+
+    private SiroccoStore.NodeRecord NodeRecord() => new(Options.NodeId, Environment.MachineName, Environment.ProcessId,
+        string.Join(",", NodeRoleNames.Names(Options.Roles)), Options.ExecutorPool, _startedAt, Store.Clock.GetUtcNow().ToUnixTimeMilliseconds());
+
+    private async Task RunNodeHeartbeatAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(Options.NodeHeartbeat, Store.Clock);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            try
+            {
+                await Store.HeartbeatNodeAsync(NodeRecord(), ct).ConfigureAwait(false);
+            }
+            catch (System.Data.Common.DbException)
+            {
+                // the database is unreachable for a moment: the next beat tries again
+            }
+        }
+    }
+
+    private async Task ReportDurablyAsync(ActionOutcome outcome)
+    {
+        var result = ReferenceEquals(outcome.Result, ActionExecutor.AsyncStarted) ? null : outcome.Result;
+        try
+        {
+            if (outcome.Request.WorkflowExecutionId is null)
+            {
+                // an action run directly through the API: its row is its whole state
+                await Store.WriteAsync(async (c, tx, ct) =>
+                {
+                    if (await SiroccoStore.CompleteActionRequestAsync(c, tx, outcome.Request.ActionExecutionId, outcome.Owner, ct).ConfigureAwait(false)
+                        && result is not null)
+                    {
+                        await DirectActions.CompleteAsync(c, tx, outcome.Request.ActionExecutionId, result, Store.Clock.GetUtcNow().UtcDateTime, ct)
+                            .ConfigureAwait(false);
+                    }
+                }, _stopping.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await Store.CompleteActionDurablyAsync(outcome.Request, outcome.Owner, result, _stopping.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or OperationCanceledException)
+        {
+            // Not written: the lease expires and the sweep re-runs the action (safe-rerun) or fails it as lost.
+        }
     }
 
     /// <summary>

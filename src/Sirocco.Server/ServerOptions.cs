@@ -18,6 +18,9 @@ public sealed record ServerOptions
     /// </summary>
     public string Database { get; init; } = "sirocco.db";
 
+    /// <summary>Node settings: roles, executor pool, leases (<c>sirocco server --roles</c>, <c>sirocco executor --pool</c>).</summary>
+    public Sirocco.Runtime.RuntimeOptions Runtime { get; init; } = new();
+
     /// <summary>The same as <see cref="Database"/> (the name from when only SQLite files were supported).</summary>
     public string DatabasePath
     {

@@ -39,7 +39,7 @@ public sealed class SiroccoServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var store = await SiroccoStore.OpenDatabaseAsync(options.Database,
             new StoreOptions { SyncEveryCommit = options.SyncEveryCommit }, ct).ConfigureAwait(false);
-        var runtime = new SiroccoRuntime(store, providers: ActionProviderSetup.Create(options));
+        var runtime = new SiroccoRuntime(store, options.Runtime, providers: ActionProviderSetup.Create(options));
         try
         {
             // recover what a previous process left before taking requests
@@ -110,6 +110,7 @@ public sealed class SiroccoServer : IAsyncDisposable
         ExecutionEndpoints.Map(v2);
         TaskEndpoints.Map(v2);
         ActionExecutionEndpoints.Map(v2);
+        ServiceEndpoints.Map(v2);
         ActionEndpoints.Map(v2);
         EnvironmentEndpoints.Map(v2);
         return app;

@@ -34,14 +34,22 @@ public sealed partial class SiroccoStore
             ("@input", Values.Json.Serialize(r.Input)), ("@safe", r.SafeRerun ? 1 : 0), ("@target", r.Target),
             ("@timeout", r.Timeout is { } s ? s * 1000L : null), ("@now", nowMs), ("@payload", EngineJson.Serialize(r)));
 
-    /// <summary>Claims up to <paramref name="limit"/> unclaimed requests, oldest first, with a lease until <paramref name="leaseUntilMs"/>.</summary>
-    public Task<IReadOnlyList<ClaimedAction>> ClaimActionRequestsAsync(string owner, long leaseUntilMs, int limit, CancellationToken ct = default) =>
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> unclaimed requests, oldest first, with a lease until <paramref name="leaseUntilMs"/>.
+    /// An executor without a pool takes the requests without a <c>target</c>; one with <paramref name="pool"/> takes only
+    /// the requests whose task said <c>target: POOL</c> (as Mistral's executors with that host name). Concurrent
+    /// claimers on PostgreSQL skip each other's rows (<c>FOR UPDATE SKIP LOCKED</c>), so a request goes to one executor.
+    /// </summary>
+    public Task<IReadOnlyList<ClaimedAction>> ClaimActionRequestsAsync(string owner, long leaseUntilMs, int limit, CancellationToken ct = default,
+        string? pool = null) =>
         WriteAsync<IReadOnlyList<ClaimedAction>>(async (c, tx, token) =>
         {
             var claimed = new List<ClaimedAction>();
+            var poolCondition = pool is null ? "target IS NULL" : "target = @pool";
             await using (var cmd = Db.Command(c, tx,
-                "SELECT action_execution_id, payload, attempts FROM action_requests WHERE lease_owner IS NULL ORDER BY created_at, action_execution_id LIMIT @limit")
-                .With("@limit", limit))
+                $"SELECT action_execution_id, payload, attempts FROM action_requests WHERE lease_owner IS NULL AND {poolCondition} " +
+                "ORDER BY created_at, action_execution_id LIMIT @limit" + Dialect.SkipLockedClause)
+                .With("@limit", limit).With("@pool", pool ?? ""))
             {
                 await using var r = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
                 while (await r.ReadAsync(token).ConfigureAwait(false))
@@ -71,7 +79,8 @@ public sealed partial class SiroccoStore
 
         return WriteAsync(async (c, tx, token) =>
         {
-            foreach (var id in actionExecutionIds)
+            // in id order, so two transactions touching the same rows cannot deadlock
+            foreach (var id in actionExecutionIds.Order(StringComparer.Ordinal))
             {
                 await Db.ExecuteAsync(c, tx,
                     "UPDATE action_requests SET lease_expires_at = @until WHERE action_execution_id = @id AND lease_owner = @owner", token,
@@ -94,11 +103,11 @@ public sealed partial class SiroccoStore
     /// other than <paramref name="self"/> — true on SQLite at start, where only one process uses the file.
     /// </summary>
     internal static async Task<IReadOnlyList<OrphanedAction>> ListOrphanedActionRequestsAsync(DbConnection c, DbTransaction tx, string self,
-        bool foreignOwnersAreDead, long nowMs, CancellationToken ct)
+        bool foreignOwnersAreDead, long nowMs, CancellationToken ct, string skipLocked = "")
     {
         var list = new List<OrphanedAction>();
         await using var cmd = Db.Command(c, tx,
-            "SELECT payload, lease_owner FROM action_requests WHERE lease_owner IS NOT NULL AND (lease_expires_at < @now OR (@foreign = 1 AND lease_owner <> @self)) ORDER BY created_at")
+            "SELECT payload, lease_owner FROM action_requests WHERE lease_owner IS NOT NULL AND (lease_expires_at < @now OR (@foreign = 1 AND lease_owner <> @self)) ORDER BY created_at" + skipLocked)
             .With("@now", nowMs).With("@foreign", foreignOwnersAreDead ? 1 : 0).With("@self", self);
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))

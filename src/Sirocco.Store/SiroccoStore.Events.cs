@@ -23,15 +23,18 @@ public sealed partial class SiroccoStore
     }
 
     /// <summary>
-    /// The oldest pending events not leased by another live owner, at most <paramref name="limit"/>. On SQLite the
-    /// caller applies and deletes them in the same write transaction, so no lease is written; a multi-writer
-    /// database would lease them here (lease_owner / lease_expires_at).
+    /// The oldest pending events, at most <paramref name="limit"/>. The caller applies and deletes them in the same
+    /// write transaction, so the claim lasts exactly as long as that transaction: on PostgreSQL the rows are locked
+    /// (<paramref name="skipLocked"/> = <c>FOR UPDATE SKIP LOCKED</c>, so other nodes read past them), and a node that
+    /// dies mid-transaction releases them with its connection. Each event must still be deleted with
+    /// <see cref="DeleteEventAsync"/> before it is applied: false means another node applied it meanwhile.
     /// </summary>
-    internal static async Task<IReadOnlyList<PendingEvent>> ReadPendingEventsAsync(DbConnection c, DbTransaction tx, int limit, long nowMs, CancellationToken ct)
+    internal static async Task<IReadOnlyList<PendingEvent>> ReadPendingEventsAsync(DbConnection c, DbTransaction tx, int limit, long nowMs, CancellationToken ct,
+        string skipLocked = "")
     {
         var list = new List<PendingEvent>();
         await using var cmd = Db.Command(c, tx,
-            "SELECT seq, workflow_execution_id, payload FROM pending_events WHERE lease_expires_at IS NULL OR lease_expires_at < @now ORDER BY seq LIMIT @limit")
+            "SELECT seq, workflow_execution_id, payload FROM pending_events WHERE lease_expires_at IS NULL OR lease_expires_at < @now ORDER BY seq LIMIT @limit" + skipLocked)
             .With("@now", nowMs).With("@limit", limit);
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
@@ -42,8 +45,9 @@ public sealed partial class SiroccoStore
         return list;
     }
 
-    internal static Task DeleteEventAsync(DbConnection c, DbTransaction tx, long seq, CancellationToken ct) =>
-        Db.ExecuteAsync(c, tx, "DELETE FROM pending_events WHERE seq = @seq", ct, ("@seq", seq));
+    /// <summary>Deletes an event being applied; false when it is already gone (another node applied it).</summary>
+    internal static async Task<bool> DeleteEventAsync(DbConnection c, DbTransaction tx, long seq, CancellationToken ct) =>
+        await Db.ExecuteAsync(c, tx, "DELETE FROM pending_events WHERE seq = @seq", ct, ("@seq", seq)).ConfigureAwait(false) > 0;
 
     /// <summary>Number of events waiting (diagnostics and tests).</summary>
     public Task<long> CountPendingEventsAsync(CancellationToken ct = default) =>

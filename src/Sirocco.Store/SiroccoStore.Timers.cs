@@ -34,7 +34,7 @@ public sealed partial class SiroccoStore
         WriteAsync(async (c, tx, token) =>
         {
             var due = new List<(string Id, string Execution)>();
-            await using (var cmd = Db.Command(c, tx, "SELECT id, workflow_execution_id FROM durable_timers WHERE due_at <= @now ORDER BY due_at, id").With("@now", nowMs))
+            await using (var cmd = Db.Command(c, tx, "SELECT id, workflow_execution_id FROM durable_timers WHERE due_at <= @now ORDER BY due_at, id" + Dialect.SkipLockedClause).With("@now", nowMs))
             {
                 await using var r = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
                 while (await r.ReadAsync(token).ConfigureAwait(false))
@@ -43,12 +43,22 @@ public sealed partial class SiroccoStore
                 }
             }
 
+            var fired = 0;
             foreach (var (id, execution) in due)
             {
-                await AppendEventAsync(c, tx, execution, new TimerFired(id), nowMs, token).ConfigureAwait(false);
-                await CancelTimerAsync(c, tx, id, token).ConfigureAwait(false);
+                // a timer another node fired first is already deleted: never two TimerFired for one timer
+                if (await Db.ExecuteAsync(c, tx, "DELETE FROM durable_timers WHERE id = @id", token, ("@id", id)).ConfigureAwait(false) > 0)
+                {
+                    await AppendEventAsync(c, tx, execution, new TimerFired(id), nowMs, token).ConfigureAwait(false);
+                    fired++;
+                }
             }
 
-            return due.Count;
+            if (fired > 0)
+            {
+                await Dialect.NotifyAsync(c, tx, WorkTopics.Events, token).ConfigureAwait(false);
+            }
+
+            return fired;
         }, ct);
 }

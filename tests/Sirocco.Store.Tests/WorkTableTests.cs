@@ -142,6 +142,74 @@ public abstract class WorkTableTests(StoreKind kind, PostgresServer postgres)
         await store.WriteAsync((c, tx, ct) => SiroccoStore.DeleteEventAsync(c, tx, events[0].Seq, ct), Ct);
         Assert.Equal(2, await store.CountPendingEventsAsync(Ct));
     }
+
+    [Fact]
+    public async Task Concurrent_claimers_get_disjoint_requests_and_together_all_of_them()
+    {
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
+        await using var store = await db.OpenAsync();
+        await store.WriteAsync(async (c, tx, ct) =>
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await SiroccoStore.AddActionRequestAsync(c, tx, Sleep($"a{i:D2}"), i, ct);
+            }
+        }, Ct);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(n => Task.Run(async () =>
+        {
+            var mine = new List<string>();
+            while (true)
+            {
+                var got = await store.ClaimActionRequestsAsync($"node-{n}", 100_000, 5, Ct);
+                if (got.Count == 0)
+                {
+                    return mine;
+                }
+
+                mine.AddRange(got.Select(g => g.Request.ActionExecutionId));
+            }
+        }, Ct)));
+
+        var all = claims.SelectMany(x => x).ToList();
+        Assert.Equal(60, all.Count);
+        Assert.Equal(60, all.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Targeted_requests_go_only_to_their_pool()
+    {
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
+        await using var store = await db.OpenAsync();
+        await store.WriteAsync(async (c, tx, ct) =>
+        {
+            await SiroccoStore.AddActionRequestAsync(c, tx, Sleep("plain"), 0, ct);
+            await SiroccoStore.AddActionRequestAsync(c, tx, Sleep("gpu-only") with { Target = "gpu" }, 1, ct);
+        }, Ct);
+
+        Assert.Empty(await store.ClaimActionRequestsAsync("cpu-executor", 10_000, 10, Ct, pool: "cpu"));
+        Assert.Equal(["gpu-only"], (await store.ClaimActionRequestsAsync("gpu-executor", 10_000, 10, Ct, pool: "gpu")).Select(a => a.Request.ActionExecutionId));
+        Assert.Equal(["plain"], (await store.ClaimActionRequestsAsync("default-executor", 10_000, 10, Ct)).Select(a => a.Request.ActionExecutionId));
+    }
+
+    [Fact]
+    public async Task Node_registry_keeps_one_row_per_node_with_its_latest_heartbeat()
+    {
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
+        await using var store = await db.OpenAsync();
+        var started = new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc);
+        await store.HeartbeatNodeAsync(new("n1", "host", 10, "api,engine", null, started, 1_000), Ct);
+        await store.HeartbeatNodeAsync(new("n2", "host", 11, "executor", "gpu", started.AddSeconds(1), 1_500), Ct);
+        await store.HeartbeatNodeAsync(new("n1", "host", 10, "api,engine", null, started, 9_000), Ct);
+
+        var nodes = await store.ListNodesAsync(Ct);
+        Assert.Equal([("n1", 9_000L, (string?)null), ("n2", 1_500L, "gpu")], nodes.Select(n => (n.Id, n.HeartbeatAtMs, n.Pool)));
+        Assert.Equal(started, nodes[0].StartedAt);
+
+        // a clean stop removes the node, and nodes silent for long are forgotten with it
+        await store.RemoveNodeAsync("n1", forgetBeforeMs: 2_000, Ct);
+        Assert.Empty(await store.ListNodesAsync(Ct));
+    }
 }
 
 /// <summary>The compliance suite on SQLite.</summary>

@@ -18,6 +18,11 @@ internal static class ServerCommand
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1", DefaultValueFactory = _ => ServerOptions.DefaultPort };
         var db = DatabaseOption();
         var verbose = new Option<bool>("--verbose") { Description = "log every request" };
+        var roles = new Option<string>("--roles")
+        {
+            Description = "what this node runs: a comma list of api, engine, executor, scheduler (default: all)",
+            DefaultValueFactory = _ => "all",
+        };
         var plugins = new Option<string?>("--plugins") { Description = "folder of .NET action plugins, watched while the server runs" };
         var providersFile = new Option<string?>("--action-providers") { Description = "JSON file of OS-command actions and remote action catalogs" };
         var isolate = new Option<string?>("--isolate") { Description = "comma list of providers (plugins, commands, a remote catalog) whose actions run in executor processes" };
@@ -25,6 +30,7 @@ internal static class ServerCommand
         command.Options.Add(port);
         command.Options.Add(db);
         command.Options.Add(verbose);
+        command.Options.Add(roles);
         command.Options.Add(plugins);
         command.Options.Add(providersFile);
         command.Options.Add(isolate);
@@ -38,8 +44,26 @@ internal static class ServerCommand
             }
 
             var database = ResolveDatabase(parse.GetValue(db));
+            Runtime.NodeRoles nodeRoles;
+            try
+            {
+                nodeRoles = Runtime.NodeRoleNames.Parse(parse.GetValue(roles) ?? "all");
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync($"error: --roles: {e.Message.Split(" (Parameter", 2)[0]}").ConfigureAwait(false);
+                return 2;
+            }
+
+            if (!nodeRoles.HasFlag(Runtime.NodeRoles.Api))
+            {
+                // no REST API on this node: the runtime alone (engine and/or executor)
+                return await ExecutorCommand.RunHeadlessAsync(database, new Runtime.RuntimeOptions { Roles = nodeRoles }, ct).ConfigureAwait(false);
+            }
+
             var options = new ServerOptions
             {
+                Runtime = new Runtime.RuntimeOptions { Roles = nodeRoles },
                 Port = p,
                 Database = database,
                 LogRequests = parse.GetValue(verbose),

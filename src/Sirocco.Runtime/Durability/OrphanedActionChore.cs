@@ -32,7 +32,8 @@ internal sealed class OrphanedActionChore
         var (released, failed) = await _store.WriteAsync(async (c, tx, token) =>
         {
             var nowMs = _store.Clock.GetUtcNow().ToUnixTimeMilliseconds();
-            var orphans = await SiroccoStore.ListOrphanedActionRequestsAsync(c, tx, _options.NodeId, foreignOwnersAreDead, nowMs, token).ConfigureAwait(false);
+            var orphans = await SiroccoStore.ListOrphanedActionRequestsAsync(c, tx, _options.NodeId, foreignOwnersAreDead, nowMs, token,
+                _store.Dialect.SkipLockedClause).ConfigureAwait(false);
             int rerun = 0, lost = 0;
             foreach (var orphan in orphans)
             {
@@ -61,6 +62,16 @@ internal sealed class OrphanedActionChore
                     }
                     lost++;
                 }
+            }
+
+            if (rerun > 0)
+            {
+                await _store.Dialect.NotifyAsync(c, tx, WorkTopics.Actions, token).ConfigureAwait(false);
+            }
+
+            if (lost > 0)
+            {
+                await _store.Dialect.NotifyAsync(c, tx, WorkTopics.Events, token).ConfigureAwait(false);
             }
 
             return (rerun, lost);

@@ -57,7 +57,7 @@ internal sealed class ActionExecutor
             if (free > 0)
             {
                 var leaseUntil = _store.Clock.GetUtcNow().Add(_options.ActionLease).ToUnixTimeMilliseconds();
-                var claimed = await _store.ClaimActionRequestsAsync(_options.NodeId, leaseUntil, free, ct).ConfigureAwait(false);
+                var claimed = await _store.ClaimActionRequestsAsync(_options.NodeId, leaseUntil, free, ct, _options.ExecutorPool).ConfigureAwait(false);
                 foreach (var c in claimed)
                 {
                     Start(c.Request, ct);

@@ -14,9 +14,25 @@ internal sealed partial class ExecutionHost
 {
     private async Task ApplyAsync(DbConnection c, DbTransaction tx, List<HostWork> work, Round round, CancellationToken ct)
     {
+        round.Reset(); // a transient failure (deadlock between nodes) runs the round again from scratch
         var nowOffset = _store.Clock.GetUtcNow();
         var nowMs = nowOffset.ToUnixTimeMilliseconds();
-        var pending = await SiroccoStore.ReadPendingEventsAsync(c, tx, _options.BatchSize, nowMs, ct).ConfigureAwait(false);
+        var dialect = _store.Dialect;
+        var pending = await SiroccoStore.ReadPendingEventsAsync(c, tx, _options.BatchSize, nowMs, ct, dialect.SkipLockedClause).ConfigureAwait(false);
+
+        // One node at a time steps an execution: the lock lasts as long as this transaction (and dies with the
+        // node's connection). Work for an execution another node is stepping right now waits for a later round.
+        var locks = new Dictionary<string, bool>(StringComparer.Ordinal);
+        async Task<bool> LockAsync(string executionId)
+        {
+            if (!locks.TryGetValue(executionId, out var held))
+            {
+                locks[executionId] = held = await dialect.TryLockExecutionAsync(c, tx, executionId, ct).ConfigureAwait(false);
+            }
+
+            return held;
+        }
+
         round.MoreWaiting = pending.Count == _options.BatchSize;
 
         // Group by execution, keeping arrival order: table events first (older), then in-memory work.
@@ -35,12 +51,28 @@ internal sealed partial class ExecutionHost
 
         foreach (var p in pending)
         {
-            Add(p.WorkflowExecutionId, new Item(p.Event, p.Seq, null));
+            if (await LockAsync(p.WorkflowExecutionId).ConfigureAwait(false))
+            {
+                Add(p.WorkflowExecutionId, new Item(p.Event, p.Seq, null));
+            }
         }
 
         var deletes = new List<DeleteCommand>();
         foreach (var w in work)
         {
+            var target = w switch
+            {
+                EventCommand cmd => cmd.ExecutionId,
+                DeleteCommand del => del.ExecutionId,
+                ActionOutcomeWork o => o.Outcome.Request.WorkflowExecutionId,
+                _ => null,
+            };
+            if (target is not null && !await LockAsync(target).ConfigureAwait(false))
+            {
+                round.Deferred.Add(w);
+                continue;
+            }
+
             switch (w)
             {
                 case EventCommand cmd:
@@ -90,6 +122,22 @@ internal sealed partial class ExecutionHost
         {
             await DeleteAsync(c, tx, del, round, ct).ConfigureAwait(false);
         }
+
+        // Wake the other nodes when this commits (PostgreSQL NOTIFY; nothing on SQLite, where the wakes are in-process).
+        if (round.ActionsRequested)
+        {
+            await dialect.NotifyAsync(c, tx, WorkTopics.Actions, ct).ConfigureAwait(false);
+        }
+
+        if (round.EventsAppended)
+        {
+            await dialect.NotifyAsync(c, tx, WorkTopics.Events, ct).ConfigureAwait(false);
+        }
+
+        if (round.TimersArmed)
+        {
+            await dialect.NotifyAsync(c, tx, WorkTopics.Timers, ct).ConfigureAwait(false);
+        }
     }
 
     private async Task StepExecutionAsync(DbConnection c, DbTransaction tx, string executionId, List<Item> items, StepContext ctx,
@@ -103,9 +151,9 @@ internal sealed partial class ExecutionHost
 
         foreach (var item in items)
         {
-            if (item.Seq is { } seq)
+            if (item.Seq is { } seq && !await SiroccoStore.DeleteEventAsync(c, tx, seq, ct).ConfigureAwait(false))
             {
-                await SiroccoStore.DeleteEventAsync(c, tx, seq, ct).ConfigureAwait(false);
+                continue; // another node applied it between our read and our lock
             }
 
             if (state is null && item.Event is not StartWorkflow)
@@ -210,15 +258,15 @@ internal sealed partial class ExecutionHost
                 case StartChildWorkflow child:
                     var childId = child.Start.ExecutionId ?? throw new InvalidOperationException("a child start without an execution id");
                     await SiroccoStore.AppendEventAsync(c, tx, childId, child.Start, nowMs, ct).ConfigureAwait(false);
-                    round.MoreWaiting = true;
+                    round.MoreWaiting = round.EventsAppended = true;
                     break;
                 case SignalChild signal:
                     await SiroccoStore.AppendEventAsync(c, tx, signal.ChildExecutionId, signal.Event, nowMs, ct).ConfigureAwait(false);
-                    round.MoreWaiting = true;
+                    round.MoreWaiting = round.EventsAppended = true;
                     break;
                 case NotifyParent notify:
                     await SiroccoStore.AppendEventAsync(c, tx, notify.ParentExecutionId, notify.Event, nowMs, ct).ConfigureAwait(false);
-                    round.MoreWaiting = true;
+                    round.MoreWaiting = round.EventsAppended = true;
                     break;
                 case ArmTimer arm:
                     await SiroccoStore.ArmTimerAsync(c, tx, arm, nowMs, ct).ConfigureAwait(false);

@@ -66,16 +66,26 @@ internal sealed partial class ExecutionHost
                 work.Add(w);
             }
 
-            var more = await ProcessRoundAsync(work, ct).ConfigureAwait(false);
-            if (!more && !_inbox.Reader.TryPeek(out _))
+            var (more, deferred) = await ProcessRoundAsync(work, ct).ConfigureAwait(false);
+            if (deferred && !more)
+            {
+                // only work for executions another node is stepping: give it a moment to commit
+                await _wake.WaitAsync(DeferredRetry, _store.Clock, ct).ConfigureAwait(false);
+            }
+            else if (!more && !_inbox.Reader.TryPeek(out _))
             {
                 await _wake.WaitAsync(null, _store.Clock, ct).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>One round: one transaction. Returns true when more work is known to be waiting.</summary>
-    private async Task<bool> ProcessRoundAsync(List<HostWork> work, CancellationToken ct)
+    private static readonly TimeSpan DeferredRetry = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// One round: one transaction. Returns whether more work is known to be waiting, and whether some work was put
+    /// back because another node holds its execution.
+    /// </summary>
+    private async Task<(bool More, bool Deferred)> ProcessRoundAsync(List<HostWork> work, CancellationToken ct)
     {
         var round = new Round();
         try
@@ -94,12 +104,17 @@ internal sealed partial class ExecutionHost
             // Nothing of this round was committed: pending events stay pending; commands fail back to their callers;
             // executor results are lost, their leases expire and the sweep re-runs or fails those actions.
             FailCommands(work, e);
-            return false;
+            return (false, false);
         }
 
         Commits++;
         AfterCommit(round);
-        return round.MoreWaiting;
+        foreach (var w in round.Deferred)
+        {
+            _inbox.Writer.TryWrite(w);
+        }
+
+        return (round.MoreWaiting, round.Deferred.Count > 0);
     }
 
     private static void FailCommands(List<HostWork> work, Exception e)
@@ -162,11 +177,24 @@ internal sealed partial class ExecutionHost
 
         public bool MoreWaiting { get; set; }
 
+        public bool EventsAppended { get; set; }
+
+        public List<HostWork> Deferred { get; } = [];
+
         public List<string> CancelledActions { get; } = [];
 
         public Dictionary<string, ExecutionChange> Changes { get; } = new(StringComparer.Ordinal);
 
         public List<(TaskCompletionSource<WorkflowExecution> Done, (WorkflowExecution? Workflow, Exception? Error) Result)> Completions { get; } = [];
+
+        public void Reset()
+        {
+            ActionsRequested = TimersArmed = MoreWaiting = EventsAppended = false;
+            Deferred.Clear();
+            CancelledActions.Clear();
+            Changes.Clear();
+            Completions.Clear();
+        }
     }
 
     /// <summary>One item to step an execution with: from the table (Seq) or from memory (Command).</summary>

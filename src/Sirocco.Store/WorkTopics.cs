@@ -1,0 +1,17 @@
+namespace Sirocco.Store;
+
+/// <summary>The kinds of work a node is told about (NOTIFY payloads on PostgreSQL).</summary>
+public static class WorkTopics
+{
+    /// <summary>Pending events were added: engines should look.</summary>
+    public const string Events = "events";
+
+    /// <summary>Action requests were added or released: executors should look.</summary>
+    public const string Actions = "actions";
+
+    /// <summary>Timers were armed: the timer chore should recompute its next due time.</summary>
+    public const string Timers = "timers";
+
+    /// <summary>Sent after (re)connecting a listener: look at everything once.</summary>
+    public const string All = "*";
+}
