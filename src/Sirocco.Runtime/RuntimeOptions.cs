@@ -36,6 +36,9 @@ public sealed record RuntimeOptions
     /// <summary>How often this node writes its heartbeat into the node registry.</summary>
     public TimeSpan NodeHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The cron scheduler: on or off, the policy for due times missed while no node ran (<c>docs/cron.md</c>).</summary>
+    public Scheduling.CronOptions Cron { get; init; } = new();
+
     /// <summary>Identity of this process in lease columns; unique per runtime instance.</summary>
     public string NodeId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 }

@@ -9,6 +9,7 @@ using Sirocco.Runtime.Durability;
 using Sirocco.Runtime.Executors;
 using Sirocco.Runtime.Hosting;
 using Sirocco.Runtime.Notifications;
+using Sirocco.Runtime.Scheduling;
 using Sirocco.Store;
 
 namespace Sirocco.Runtime;
@@ -25,6 +26,7 @@ public sealed class SiroccoRuntime : IAsyncDisposable
     private readonly DirectActions _direct;
     private readonly TimerChore _timers;
     private readonly OrphanedActionChore _orphans;
+    private readonly CronScheduler _cron;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private readonly IReadOnlyList<IActionProvider> _owned;
@@ -72,6 +74,8 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         _host.ActionsRequested = _executor.Wake;
         _host.TimersArmed = _timers.Wake;
         _host.ActionsCancelled = _executor.Cancel;
+        _cron = new CronScheduler(store, Options.Cron, _host.Wake);
+        CronTriggers = new CronTriggerService(store, _cron.Wake);
     }
 
     /// <summary>Standard actions without outside effects: re-run after a crash even without <c>safe-rerun: true</c>.</summary>
@@ -89,6 +93,12 @@ public sealed class SiroccoRuntime : IAsyncDisposable
 
     /// <summary>The options.</summary>
     public RuntimeOptions Options { get; }
+
+    /// <summary>Cron triggers: create (Mistral's rules), get, delete; creations wake this node's scheduler.</summary>
+    public CronTriggerService CronTriggers { get; }
+
+    /// <summary>This node's cron scheduler (runs when <see cref="Scheduling.CronOptions.Enabled"/>).</summary>
+    public CronScheduler CronScheduler => _cron;
 
     /// <summary>Commits made by the host loop so far.</summary>
     public long Commits => _host.Commits;
@@ -138,6 +148,12 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         _loops.Add(Task.Run(() => RunNodeHeartbeatAsync(stop), CancellationToken.None));
         // Other nodes' commits wake this one (PostgreSQL LISTEN); on SQLite this returns at once.
         _loops.Add(Task.Run(() => Store.Dialect.ListenAsync(OnNotification, stop), CancellationToken.None));
+
+        if (Options.Cron.Enabled && Options.Roles.HasFlag(NodeRoles.Scheduler))
+        {
+            _loops.Add(Task.Run(() => _cron.RunAsync(stop), CancellationToken.None));
+        }
+
         _host.Wake();
         _executor.Wake();
     }

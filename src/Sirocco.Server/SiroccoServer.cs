@@ -113,6 +113,7 @@ public sealed class SiroccoServer : IAsyncDisposable
         ServiceEndpoints.Map(v2);
         ActionEndpoints.Map(v2);
         EnvironmentEndpoints.Map(v2);
+        CronTriggerEndpoints.Map(v2);
         return app;
     }
 

@@ -3,6 +3,7 @@ using Sirocco.Store.Definitions;
 using Sirocco.Store.Migrations;
 using Sirocco.Store.Postgres;
 using Sirocco.Store.Sqlite;
+using Sirocco.Store.Triggers;
 
 namespace Sirocco.Store;
 
@@ -26,6 +27,7 @@ public sealed partial class SiroccoStore : IAsyncDisposable
         Workbooks = new WorkbookRepository(this);
         AdHocActions = new AdHocActionRepository(this);
         Environments = new EnvironmentRepository(this);
+        CronTriggers = new CronTriggerRepository(this);
     }
 
     /// <summary>The SQL dialect in use.</summary>
@@ -48,6 +50,9 @@ public sealed partial class SiroccoStore : IAsyncDisposable
 
     /// <summary>Stored environments (<c>/v2/environments</c>).</summary>
     public EnvironmentRepository Environments { get; }
+
+    /// <summary>Cron triggers (create, get, delete; the scheduler's due reads and compare-and-set advance).</summary>
+    public CronTriggerRepository CronTriggers { get; }
 
     /// <summary>Opens (creating when missing) a SQLite database file and migrates it to the newest schema.</summary>
     public static Task<SiroccoStore> OpenSqliteAsync(string path, StoreOptions? options = null, CancellationToken ct = default)

@@ -34,3 +34,10 @@ public sealed class DatabaseConfigurationException : StoreException
     /// <summary>Creates the error.</summary>
     public DatabaseConfigurationException(string message, Exception? inner = null) : base(message, inner) { }
 }
+
+/// <summary>The object is still referenced (e.g. a workflow that cron triggers start): Mistral's DBError, HTTP 400.</summary>
+public sealed class EntityInUseException : StoreException
+{
+    /// <summary>Creates the error.</summary>
+    public EntityInUseException(string message) : base(message) { }
+}

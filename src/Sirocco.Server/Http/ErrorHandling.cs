@@ -26,6 +26,7 @@ public static partial class ErrorHandling
         }, e.Message),
         DuplicateEntryException e => (StatusCodes.Status409Conflict, e.Message),
         EntityNotFoundException e => (StatusCodes.Status404NotFound, e.Message),
+        EntityInUseException e => (StatusCodes.Status400BadRequest, e.Message),
         InvalidQueryException e => (StatusCodes.Status400BadRequest, e.Message),
         JsonException e => (StatusCodes.Status400BadRequest, "Invalid JSON: " + e.Message),
         BadHttpRequestException e => (e.StatusCode, e.Message),

@@ -86,13 +86,21 @@ public sealed class WorkflowDefinitionRepository
             return await ReadAllAsync(cmd, token).ConfigureAwait(false);
         }, ct);
 
-    /// <summary>Deletes a definition by id or by name in a namespace; throws <see cref="EntityNotFoundException"/>.</summary>
+    /// <summary>Deletes a definition by id or by name in a namespace; throws <see cref="EntityNotFoundException"/>, or
+    /// <see cref="EntityInUseException"/> while cron triggers start it (as Mistral).</summary>
     public Task DeleteAsync(string identifier, string @namespace = "",
         string projectId = StoreOptions.DefaultProjectId, CancellationToken ct = default) =>
         _store.WriteAsync(async (c, tx, token) =>
         {
             var existing = await FindAsync(c, tx, identifier, @namespace, projectId, token).ConfigureAwait(false)
                            ?? throw NotFound(identifier, @namespace);
+            var triggers = await Triggers.CronTriggerRepository.IdsForWorkflowAsync(c, tx, existing.Id, token).ConfigureAwait(false);
+            if (triggers.Count > 0)
+            {
+                throw new EntityInUseException("Can't delete workflow that has cron triggers associated. " +
+                    $"[workflow_identifier={identifier}, namespace={@namespace}], [cron_trigger_id(s)={string.Join(", ", triggers)}]");
+            }
+
             await Db.ExecuteAsync(c, tx, "DELETE FROM workflow_definitions WHERE id = @id", token, ("@id", existing.Id)).ConfigureAwait(false);
         }, ct);
 

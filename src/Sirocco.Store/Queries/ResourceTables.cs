@@ -53,4 +53,12 @@ public static class ResourceTables
         C("id"), C("name"), C("description"), C("variables", ColumnKind.Json), C("scope"), C("project_id"),
         C("created_at", ColumnKind.Time), C("updated_at", ColumnKind.Time),
     ]);
+
+    /// <summary>Cron triggers (<c>/v2/cron_triggers</c>).</summary>
+    public static readonly ResourceTable CronTriggers = new("CronTrigger", "cron_triggers",
+    [
+        C("id"), C("name"), C("workflow_name"), C("workflow_id"), C("workflow_input", ColumnKind.Json), C("workflow_params", ColumnKind.Json),
+        C("scope"), C("pattern"), C("remaining_executions", ColumnKind.Integer), C("first_execution_time", ColumnKind.Time),
+        C("next_execution_time", ColumnKind.Time), C("project_id"), C("created_at", ColumnKind.Time), C("updated_at", ColumnKind.Time),
+    ]);
 }
