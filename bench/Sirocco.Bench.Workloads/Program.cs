@@ -8,7 +8,7 @@ using Sirocco.Server.Resources;
 using Sirocco.Store;
 
 // Runs the workloads of ../shared/bench/workloads in this process on the runtime over a temp SQLite file, without
-// HTTP: wall time, CPU time and commits per run. For profiling the engine and the store (perf, dotnet-counters);
+// HTTP: wall time, CPU time, commits and bytes allocated per run. For profiling the engine and the store (perf, dotnet-counters);
 // the figures to compare with Mistral come from bench.py against the server (docs/benchmarks.md).
 // Usage: dotnet run -c Release --project bench/Sirocco.Bench.Workloads [-- --repeat 3 --only chain50,items1000 --parallel 200]
 var repeat = int.Parse(Arg("--repeat") ?? "3", CultureInfo.InvariantCulture);
@@ -21,7 +21,7 @@ try
     await using var store = await SiroccoStore.OpenSqliteAsync(Path.Combine(dir, "bench.db"), new StoreOptions());
     await using var runtime = new SiroccoRuntime(store);
     await runtime.StartAsync();
-    Console.WriteLine($"{"workload",-16}{"run",4}{"wall ms",10}{"cpu ms",10}{"commits",9}");
+    Console.WriteLine($"{"workload",-16}{"run",4}{"wall ms",10}{"cpu ms",10}{"commits",9}{"alloc MB",10}");
     foreach (var file in Directory.GetFiles(workloads, "*.yaml").Order(StringComparer.Ordinal))
     {
         var name = Path.GetFileNameWithoutExtension(file);
@@ -41,15 +41,17 @@ try
             var count = name == "parallel_execs" ? parallel : 1;
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var commits0 = runtime.Commits;
+            var alloc0 = GC.GetTotalAllocatedBytes(precise: false);
             var sw = Stopwatch.StartNew();
             var started = await Task.WhenAll(Enumerable.Range(0, count).Select(_ =>
                 runtime.StartExecutionAsync(new StartExecutionRequest { WorkflowIdentifier = name })));
             var done = await Task.WhenAll(started.Select(e => runtime.WaitForCompletionAsync(e.Id)));
             sw.Stop();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            var allocMb = (GC.GetTotalAllocatedBytes(precise: false) - alloc0) / 1e6;
             var failed = done.Count(e => e.State != States.Success);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-16}{run,4}{sw.Elapsed.TotalMilliseconds,10:F1}{cpu.TotalMilliseconds,10:F0}{runtime.Commits - commits0,9}{(failed > 0 ? $"  {failed} not SUCCESS" : "")}"));
+                $"{name,-16}{run,4}{sw.Elapsed.TotalMilliseconds,10:F1}{cpu.TotalMilliseconds,10:F0}{runtime.Commits - commits0,9}{allocMb,10:F1}{(failed > 0 ? $"  {failed} not SUCCESS" : "")}"));
         }
     }
 }

@@ -101,19 +101,31 @@ public sealed partial class SiroccoStore
             ("@project", project), ("@created", StoreTime.ToText(wf.CreatedAt)), ("@updated", StoreTime.ToDb(wf.UpdatedAt)),
             ("@spec", wf.Definition), ("@engine", EngineJson.Serialize(header))).ConfigureAwait(false);
 
-        foreach (var id in changedTasks)
+        // One pass over the state with a set of changed ids (a lookup per id was O(changed x all): quadratic for a
+        // with-items step that schedules or completes every item); rows go out in creation order.
+        var tasks = changedTasks as IReadOnlySet<string> ?? changedTasks.ToHashSet(StringComparer.Ordinal);
+        if (tasks.Count > 0)
         {
-            if (state.FindTask(id) is { } t)
+            foreach (var t in state.Tasks)
             {
-                await SaveTaskAsync(c, tx, state, t, project, ct).ConfigureAwait(false);
+                if (tasks.Contains(t.Id))
+                {
+                    await SaveTaskAsync(c, tx, state, t, project, ct).ConfigureAwait(false);
+                }
             }
         }
 
-        foreach (var id in changedActions)
+        var actions = changedActions as IReadOnlySet<string> ?? changedActions.ToHashSet(StringComparer.Ordinal);
+        if (actions.Count > 0)
         {
-            if (state.FindAction(id) is { } a)
+            // One prepared statement for all rows: only the parameter values change between rows.
+            await using var upsert = ActionUpsertCommand(c, tx);
+            foreach (var a in state.Actions)
             {
-                await SaveActionAsync(c, tx, a, project, ct).ConfigureAwait(false);
+                if (actions.Contains(a.Id))
+                {
+                    await SaveActionAsync(upsert, a, project, ct).ConfigureAwait(false);
+                }
             }
         }
     }
@@ -141,9 +153,15 @@ public sealed partial class SiroccoStore
             ("@engine", EngineJson.Serialize(t)), ("@seq", t.Sequence)).ConfigureAwait(false);
     }
 
-    private static async Task SaveActionAsync(DbConnection c, DbTransaction tx, ActionExecution a, string project, CancellationToken ct)
+    private static readonly string[] ActionUpsertParameters =
+    [
+        "@id", "@name", "@desc", "@wfname", "@ns", "@task", "@taskid", "@wfex", "@state", "@info", "@tags", "@accepted",
+        "@input", "@output", "@project", "@created", "@updated", "@seq", "@engine",
+    ];
+
+    private static DbCommand ActionUpsertCommand(DbConnection c, DbTransaction tx)
     {
-        await Db.ExecuteAsync(c, tx, """
+        var cmd = Db.Command(c, tx, """
             INSERT INTO action_executions (id, name, description, workflow_name, workflow_namespace, task_name, task_execution_id,
                 workflow_execution_id, state, state_info, tags, accepted, input, output, params, project_id, created_at,
                 updated_at, last_heartbeat, seq, engine_state)
@@ -151,13 +169,44 @@ public sealed partial class SiroccoStore
                 '{}', @project, @created, @updated, NULL, @seq, @engine)
             ON CONFLICT (id) DO UPDATE SET state = excluded.state, state_info = excluded.state_info, accepted = excluded.accepted,
                 output = excluded.output, updated_at = excluded.updated_at, engine_state = excluded.engine_state
-            """, ct,
-            ("@id", a.Id), ("@name", a.Name), ("@desc", a.Description ?? ""), ("@wfname", a.WorkflowName), ("@ns", a.WorkflowNamespace),
-            ("@task", a.TaskName), ("@taskid", a.TaskExecutionId), ("@wfex", a.WorkflowExecutionId), ("@state", a.State),
-            ("@info", a.StateInfo), ("@tags", Db.TagsToJson(a.Tags)), ("@accepted", a.Accepted ? 1 : 0),
-            ("@input", Json.Serialize(a.Input)), ("@output", Json.Serialize(a.Output)), ("@project", a.ProjectId ?? project),
-            ("@created", StoreTime.ToText(a.CreatedAt)), ("@updated", StoreTime.ToDb(a.UpdatedAt)), ("@seq", a.Sequence),
-            ("@engine", EngineJson.Serialize(a))).ConfigureAwait(false);
+            """);
+        foreach (var name in ActionUpsertParameters)
+        {
+            cmd.With(name, null);
+        }
+
+        return cmd;
+    }
+
+    private static async Task SaveActionAsync(DbConnection c, DbTransaction tx, ActionExecution a, string project, CancellationToken ct)
+    {
+        await using var upsert = ActionUpsertCommand(c, tx);
+        await SaveActionAsync(upsert, a, project, ct).ConfigureAwait(false);
+    }
+
+    private static async Task SaveActionAsync(DbCommand upsert, ActionExecution a, string project, CancellationToken ct)
+    {
+        var p = upsert.Parameters;
+        p[0].Value = a.Id;
+        p[1].Value = a.Name;
+        p[2].Value = a.Description ?? "";
+        p[3].Value = (object?)a.WorkflowName ?? DBNull.Value;
+        p[4].Value = a.WorkflowNamespace;
+        p[5].Value = (object?)a.TaskName ?? DBNull.Value;
+        p[6].Value = (object?)a.TaskExecutionId ?? DBNull.Value;
+        p[7].Value = (object?)a.WorkflowExecutionId ?? DBNull.Value;
+        p[8].Value = a.State;
+        p[9].Value = (object?)a.StateInfo ?? DBNull.Value;
+        p[10].Value = Db.TagsToJson(a.Tags);
+        p[11].Value = a.Accepted ? 1 : 0;
+        p[12].Value = Json.Serialize(a.Input);
+        p[13].Value = Json.Serialize(a.Output);
+        p[14].Value = a.ProjectId ?? project;
+        p[15].Value = StoreTime.ToText(a.CreatedAt);
+        p[16].Value = StoreTime.ToDb(a.UpdatedAt);
+        p[17].Value = a.Sequence;
+        p[18].Value = EngineJson.Serialize(a);
+        await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Removes an execution with its tasks, actions and pending work (events, action requests, timers).</summary>

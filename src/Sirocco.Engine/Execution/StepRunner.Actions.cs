@@ -226,7 +226,7 @@ internal sealed partial class StepRunner
         {
             a.RuntimeContext[AdHocChainKey] = true;
         }
-        _state.Actions.Add(a);
+        AddAction(a);
         Touch(a);
         if (_ctx.RunCheapActionsInline && desc.BaseIsStandard && StandardActions.TryRunInline(baseName, baseInput, a.Id) is { } result)
         {

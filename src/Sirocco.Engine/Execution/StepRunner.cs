@@ -23,6 +23,7 @@ internal sealed partial class StepRunner
     private readonly HashSet<string> _changedTasks = [];
     private readonly HashSet<string> _changedActions = [];
     private readonly Queue<Action> _work = new();
+    private Dictionary<string, List<ActionExecution>>? _actionsByTask;
     private bool _workflowChanged;
     private ExecutionState _state = null!;
     private WorkflowSpec _spec = null!;
@@ -145,14 +146,42 @@ internal sealed partial class StepRunner
     private TaskSpec TaskSpecOf(TaskExecution t) =>
         _spec.FindTask(t.Name) ?? throw new MistralError("WorkflowException", $"Task '{t.Name}' not found.");
 
-    private IEnumerable<ActionExecution> ActionsOf(TaskExecution t)
+    /// <summary>
+    /// A task's action executions in creation order. Indexed by task on first use in the step (a scan of every action
+    /// of the execution per call made with-items quadratic); <see cref="AddAction"/> keeps the index current.
+    /// </summary>
+    private List<ActionExecution> ActionsOf(TaskExecution t)
     {
-        foreach (var a in _state.Actions)
+        if (_actionsByTask is null)
         {
-            if (a.TaskExecutionId == t.Id)
+            _actionsByTask = new Dictionary<string, List<ActionExecution>>(StringComparer.Ordinal);
+            foreach (var a in _state.Actions)
             {
-                yield return a;
+                if (a.TaskExecutionId is { } id)
+                {
+                    ActionListOf(id).Add(a);
+                }
             }
+        }
+        return _actionsByTask.TryGetValue(t.Id, out var list) ? list : [];
+    }
+
+    private List<ActionExecution> ActionListOf(string taskExecutionId)
+    {
+        if (!_actionsByTask!.TryGetValue(taskExecutionId, out var list))
+        {
+            _actionsByTask[taskExecutionId] = list = [];
+        }
+        return list;
+    }
+
+    /// <summary>Adds a new action execution to the state (and to the by-task index once it exists).</summary>
+    private void AddAction(ActionExecution a)
+    {
+        _state.Actions.Add(a);
+        if (_actionsByTask is not null && a.TaskExecutionId is { } id)
+        {
+            ActionListOf(id).Add(a);
         }
     }
 
