@@ -113,10 +113,7 @@ public static class ActionEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest request, SiroccoStore store)
     {
-        QueryParams.Allow(request, "namespace", "scope", "skip_validation");
-        var ns = QueryParams.Get(request, "namespace") ?? "";
-        var scope = DefinitionRecords.Scope(QueryParams.Get(request, "scope"));
-        var text = await Wire.ReadDefinitionAsync(request).ConfigureAwait(false);
+        var (text, ns, scope) = await DefinitionRecords.ReadUploadAsync(request).ConfigureAwait(false);
         var records = Parse(text, ns, scope);
         var created = await store.AdHocActions.CreateManyAsync(records, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return Envelope(created, StatusCodes.Status201Created);
@@ -124,10 +121,7 @@ public static class ActionEndpoints
 
     private static async Task<IResult> UpdateAsync(HttpRequest request, SiroccoStore store, string? identifier)
     {
-        QueryParams.Allow(request, "namespace", "scope", "skip_validation");
-        var ns = QueryParams.Get(request, "namespace") ?? "";
-        var scope = DefinitionRecords.Scope(QueryParams.Get(request, "scope"));
-        var text = await Wire.ReadDefinitionAsync(request).ConfigureAwait(false);
+        var (text, ns, scope) = await DefinitionRecords.ReadUploadAsync(request).ConfigureAwait(false);
         var records = Parse(text, ns, scope);
         if (identifier is not null && records.Count > 1)
         {

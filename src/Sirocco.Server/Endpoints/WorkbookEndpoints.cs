@@ -31,10 +31,7 @@ public static class WorkbookEndpoints
 
     private static async Task<IResult> SaveAsync(HttpRequest request, SiroccoStore store, bool create)
     {
-        QueryParams.Allow(request, "namespace", "scope", "skip_validation");
-        var ns = QueryParams.Get(request, "namespace") ?? "";
-        var scope = DefinitionRecords.Scope(QueryParams.Get(request, "scope"));
-        var text = await Wire.ReadDefinitionAsync(request).ConfigureAwait(false);
+        var (text, ns, scope) = await DefinitionRecords.ReadUploadAsync(request).ConfigureAwait(false);
         var spec = LanguageParser.ParseWorkbook(text, DefinitionRecords.CheckExpression);
         var workbook = new Workbook { Name = spec.Name, Namespace = ns, Scope = scope, Definition = text, Tags = spec.Tags };
         var workflows = spec.Workflows

@@ -33,10 +33,7 @@ public static class WorkflowEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest request, SiroccoStore store)
     {
-        QueryParams.Allow(request, "namespace", "scope", "skip_validation");
-        var ns = QueryParams.Get(request, "namespace") ?? "";
-        var scope = DefinitionRecords.Scope(QueryParams.Get(request, "scope"));
-        var text = await Wire.ReadDefinitionAsync(request).ConfigureAwait(false);
+        var (text, ns, scope) = await DefinitionRecords.ReadUploadAsync(request).ConfigureAwait(false);
         var records = Parse(text, ns, scope);
         var created = await store.WorkflowDefinitions.CreateManyAsync(records, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return Envelope(created, StatusCodes.Status201Created);
@@ -44,10 +41,7 @@ public static class WorkflowEndpoints
 
     private static async Task<IResult> UpdateAsync(HttpRequest request, SiroccoStore store, string? identifier)
     {
-        QueryParams.Allow(request, "namespace", "scope", "skip_validation");
-        var ns = QueryParams.Get(request, "namespace") ?? "";
-        var scope = DefinitionRecords.Scope(QueryParams.Get(request, "scope"));
-        var text = await Wire.ReadDefinitionAsync(request).ConfigureAwait(false);
+        var (text, ns, scope) = await DefinitionRecords.ReadUploadAsync(request).ConfigureAwait(false);
         var records = Parse(text, ns, scope);
         var ct = request.HttpContext.RequestAborted;
         if (identifier is not null)

@@ -26,6 +26,18 @@ public static class DefinitionRecords
         }
     }
 
+    /// <summary>
+    /// A text/plain definition upload (workflows, workbooks, actions; POST and PUT): the YAML text and the
+    /// <c>namespace</c> and <c>scope</c> query parameters, the only ones these routes take besides <c>skip_validation</c>.
+    /// </summary>
+    public static async Task<(string Text, string Namespace, string Scope)> ReadUploadAsync(HttpRequest request)
+    {
+        QueryParams.Allow(request, "namespace", "scope", "skip_validation");
+        var ns = QueryParams.Get(request, "namespace") ?? "";
+        var scope = Scope(QueryParams.Get(request, "scope"));
+        return (await Wire.ReadDefinitionAsync(request).ConfigureAwait(false), ns, scope);
+    }
+
     /// <summary>Validates a <c>scope</c> query parameter.</summary>
     public static string Scope(string? scope)
     {
