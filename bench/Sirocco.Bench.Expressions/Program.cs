@@ -13,11 +13,24 @@ if (args.Length > 0 && args[0] == "--quick")
         // turns tiered compilation off, so no background re-JIT is counted below), then the median of 5 timed runs,
         // as bench_mistral_expressions.py reports Mistral's side
         var warm = Stopwatch.StartNew();
-        for (var i = 0; i < 20 || warm.Elapsed < TimeSpan.FromSeconds(2); i++)
+        var warmPasses = 0;
+        for (; warmPasses < 20 || warm.Elapsed < TimeSpan.FromSeconds(2); warmPasses++)
         {
             Corpus.Pass(cases);
         }
-        const int passes = 100;
+        // each timed run lasts about a second: the process's CPU time is read from the kernel in clock ticks
+        // (10 ms), so runs of tens of milliseconds would carry a rounding error of several per cent
+        var passes = Math.Max(100, (int)(warmPasses / warm.Elapsed.TotalSeconds));
+        if (args.Length > 1 && args[1] == "--profile")
+        {
+            // a long steady loop to attach `perf record -p` to
+            var until = Stopwatch.StartNew();
+            while (until.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                Corpus.Pass(cases);
+            }
+            continue;
+        }
         var runs = new List<(double Cpu, double Wall)>();
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         for (var run = 0; run < 5; run++)

@@ -8,7 +8,8 @@ namespace Sirocco.Expressions.Jinja;
 internal sealed class Budget
 {
     private readonly EvaluationLimits _limits;
-    private readonly long _deadline;
+    private readonly long _timeoutTicks;
+    private long _deadline;
     private long _steps;
     private int _depth;
 
@@ -16,7 +17,20 @@ internal sealed class Budget
     {
         _limits = limits;
         var ticks = limits.Timeout.TotalSeconds * Stopwatch.Frequency;
-        _deadline = ticks >= long.MaxValue / 2 ? long.MaxValue : Stopwatch.GetTimestamp() + (long)ticks;
+        _timeoutTicks = ticks >= long.MaxValue / 4 ? long.MaxValue / 4 : (long)ticks;
+    }
+
+    // the clock is first read at the first check (step 1024), not at construction: most evaluations take a few
+    // dozen steps and reading the clock would be a visible part of their cost
+    private bool PastDeadline()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_deadline == 0)
+        {
+            _deadline = now + _timeoutTicks;
+            return false;
+        }
+        return now > _deadline;
     }
 
     public long MaxSize => _limits.MaxResultSize;
@@ -28,7 +42,7 @@ internal sealed class Budget
         {
             throw new LimitExceededError($"evaluation exceeded {_limits.MaxSteps} steps");
         }
-        if ((_steps & 0x3FF) < n && Stopwatch.GetTimestamp() > _deadline)
+        if ((_steps & 0x3FF) < n && _steps >= 0x400 && PastDeadline())
         {
             throw new LimitExceededError($"evaluation exceeded {_limits.Timeout.TotalSeconds} s");
         }

@@ -35,7 +35,12 @@ public sealed record ListNode(IReadOnlyList<YaqlNode> Items, int Position) : Yaq
 public sealed record MapNode(IReadOnlyList<YaqlNode> Items, int Position) : YaqlNode(Position);
 
 /// <summary>A function call <c>name(args)</c>; as the right side of <c>.</c> it is a method call.</summary>
-public sealed record CallNode(string Name, IReadOnlyList<YaqlNode> Args, int Position) : YaqlNode(Position);
+public sealed record CallNode(string Name, IReadOnlyList<YaqlNode> Args, int Position) : YaqlNode(Position)
+{
+    /// <summary>The library's overloads for <see cref="Name"/> (null when none), looked up once per parsed node.
+    /// A pure function of the name, so equal nodes stay equal.</summary>
+    internal List<FunctionDef>? Overloads { get; } = Library.Functions.GetValueOrDefault(Name);
+}
 
 /// <summary>A keyword argument / dict entry <c>key =&gt; value</c>.</summary>
 public sealed record MappingNode(YaqlNode Key, YaqlNode Value, int Position) : YaqlNode(Position);

@@ -8,7 +8,9 @@ namespace Sirocco.Expressions.Yaql;
 /// <summary>The limit checks of one evaluation.</summary>
 internal sealed class Budget(EvaluationLimits limits)
 {
-    private readonly long _started = Stopwatch.GetTimestamp();
+    // the clock is first read at step 1024, not at construction: most evaluations take a few dozen steps and
+    // reading the clock would be a visible part of their cost; what runs before step 1024 takes microseconds
+    private long _started;
     private long _steps;
     private int _depth;
 
@@ -20,10 +22,20 @@ internal sealed class Budget(EvaluationLimits limits)
         {
             throw new YaqlRuntimeException("LimitExceeded", $"evaluation exceeded {Limits.MaxSteps} steps");
         }
-        if ((_steps & 1023) == 0 && Stopwatch.GetElapsedTime(_started) > Limits.Timeout)
+        if ((_steps & 1023) == 0 && TimedOut())
         {
             throw new YaqlRuntimeException("LimitExceeded", $"evaluation exceeded {Limits.Timeout.TotalSeconds} seconds");
         }
+    }
+
+    private bool TimedOut()
+    {
+        if (_started == 0)
+        {
+            _started = Stopwatch.GetTimestamp();
+            return false;
+        }
+        return Stopwatch.GetElapsedTime(_started) > Limits.Timeout;
     }
 
     public void Enter()
@@ -87,7 +99,7 @@ internal sealed partial class Interpreter(Budget budget, IExecutionFunctions? fu
             case UnaryNode u:
                 return Unary(u, scope);
             case IndexNode i:
-                return Invoke("#indexer", i.CallArgs, scope, null, false);
+                return Invoke("#indexer", IndexerOverloads, i.CallArgs, scope, null, false);
             case ListNode l:
                 {
                     var list = new List<object?>(l.Items.Count);
@@ -112,7 +124,7 @@ internal sealed partial class Interpreter(Budget budget, IExecutionFunctions? fu
                     return dict;
                 }
             case CallNode f:
-                return Invoke(f.Name, f.Args, scope, null, false);
+                return Invoke(f.Name, f.Overloads, f.Args, scope, null, false);
             case MappingNode:
                 throw new YaqlRuntimeException("MappingTranslationException", "Cannot convert mapping to keyword argument");
             case NoValueNode:
@@ -179,7 +191,7 @@ internal sealed partial class Interpreter(Budget budget, IExecutionFunctions? fu
         switch (right)
         {
             case CallNode call:
-                return Invoke(call.Name, call.Args, scope, receiver, true);
+                return Invoke(call.Name, call.Overloads, call.Args, scope, receiver, true);
             case KeywordNode key:
                 return Attribute(receiver, key.Name);
             default:
@@ -212,9 +224,11 @@ internal sealed partial class Interpreter(Budget budget, IExecutionFunctions? fu
     public YaqlRuntimeException NoMatchingFunction(string name) => new("NoMatchingFunctionException", $"No function \"{name}\" matches supplied arguments");
 
     /// <summary>Calls a library function: as a method (<paramref name="isMethod"/>, receiver first) or a function.</summary>
-    public object? Invoke(string name, IReadOnlyList<YaqlNode> args, Scope scope, object? receiver, bool isMethod)
+    private static readonly List<FunctionDef> IndexerOverloads = Library.Functions["#indexer"];
+
+    public object? Invoke(string name, List<FunctionDef>? overloads, IReadOnlyList<YaqlNode> args, Scope scope, object? receiver, bool isMethod)
     {
-        if (!Library.Functions.TryGetValue(name, out var overloads))
+        if (overloads is null)
         {
             throw isMethod
                 ? new YaqlRuntimeException("NoMethodRegisteredException", $"Unknown method \"{name}\" for receiver {YaqlValues.Str(receiver)}")
@@ -229,6 +243,10 @@ internal sealed partial class Interpreter(Budget budget, IExecutionFunctions? fu
                 continue;
             }
             any = true;
+            if (isMethod && f.Accepts is { } accepts && !accepts(receiver))
+            {
+                continue;
+            }
             call.Reset();
             try
             {

@@ -7,21 +7,23 @@ using Sirocco.Values;
 
 namespace Sirocco.Expressions.Yaql;
 
-/// <summary>One overload of a library function.</summary>
-internal sealed record FunctionDef(bool Method, bool Function, Func<Call, object?> Impl);
+/// <summary>One overload of a library function. <paramref name="Accepts"/>, when set, is the overload's own first
+/// check on a method's receiver, tested before the call so that overloads for other receiver types are skipped
+/// without the cost of a <see cref="NoMatchException"/>.</summary>
+internal sealed record FunctionDef(bool Method, bool Function, Func<Call, object?> Impl, Func<object?, bool>? Accepts = null);
 
 /// <summary>yaql's standard library as Mistral users reach for it, plus Mistral's functions. Overloads are tried in order.</summary>
 internal static partial class Library
 {
     public static readonly Dictionary<string, List<FunctionDef>> Functions = Build();
 
-    private static void Add(Dictionary<string, List<FunctionDef>> t, string name, bool method, bool function, Func<Call, object?> impl)
+    private static void Add(Dictionary<string, List<FunctionDef>> t, string name, bool method, bool function, Func<Call, object?> impl, Func<object?, bool>? accepts = null)
     {
         if (!t.TryGetValue(name, out var list))
         {
             t[name] = list = [];
         }
-        list.Add(new FunctionDef(method, function, impl));
+        list.Add(new FunctionDef(method, function, impl, accepts));
     }
 
     private static Dictionary<string, List<FunctionDef>> Build()
@@ -30,6 +32,7 @@ internal static partial class Library
         void M(string n, Func<Call, object?> f) => Add(t, n, true, false, f);
         void F(string n, Func<Call, object?> f) => Add(t, n, false, true, f);
         void E(string n, Func<Call, object?> f) => Add(t, n, true, true, f);
+        void MR(string n, Func<object?, bool> accepts, Func<Call, object?> f) => Add(t, n, true, false, f, accepts);
 
         // ---- indexer
         F("#indexer", c =>
@@ -346,12 +349,8 @@ internal static partial class Library
             var n = (int)Math.Clamp(c.Int(1), 0, items.Count);
             return new List<object?> { items.Take(n).ToList(), items.Skip(n).ToList() };
         });
-        M("replace", c =>
+        MR("replace", r => Call.AsIterable(r) is not null, c =>
         {
-            if (c.Arg(0) is string)
-            {
-                throw NoMatchException.Instance;
-            }
             c.Arity(3, 4);
             var items = c.Interp.Materialize(c.Iterable(0));
             var pos = c.Int(1);
@@ -359,12 +358,8 @@ internal static partial class Library
             var count = c.Count == 4 ? c.Int(3) : 1;
             return Lazy(c, items.Select((x, i) => i >= pos && (count < 0 || i < pos + count) ? value : x).Where((_, i) => !(i > pos && i < pos + count)));
         });
-        M("delete", c =>
+        MR("delete", r => Call.AsIterable(r) is not null, c =>
         {
-            if (c.Arg(0) is IDictionary<string, object?>)
-            {
-                throw NoMatchException.Instance;
-            }
             c.Arity(2, 3);
             var items = c.Interp.Materialize(c.Iterable(0));
             var pos = c.Int(1);
@@ -647,7 +642,7 @@ internal static partial class Library
             d[Interpreter.DictKey(c.Arg(1))] = c.Arg(2);
             return d;
         });
-        M("delete", c =>
+        MR("delete", r => r is IDictionary<string, object?>, c =>
         {
             var d = new OrderedDictionary<string, object?>(c.Dict(0));
             for (var i = 1; i < c.Count; i++)
@@ -676,7 +671,7 @@ internal static partial class Library
         // ---- strings
         M("toUpper", c => { c.Arity(1, 1); return Upper(c.Str(0)); });
         M("toLower", c => { c.Arity(1, 1); return c.Str(0).ToLowerInvariant(); });
-        M("split", c =>
+        MR("split", r => r is string, c =>
         {
             c.Arity(1, 3, "separator", "maxSplits");
             var s = c.Str(0);
@@ -718,7 +713,7 @@ internal static partial class Library
             var trim = !c.Has(1, "trim") || YaqlValues.Truthy(c.Arg(1, "trim"));
             return s is null || (trim ? PyStrip(s) : s).Length == 0;
         });
-        M("replace", c =>
+        MR("replace", r => r is string, c =>
         {
             var s = c.Str(0);
             if (c.Count >= 2 && c.Arg(1) is IDictionary<string, object?> repl)
@@ -770,7 +765,7 @@ internal static partial class Library
             var end = Math.Clamp(start + length, start, s.Length);
             return s[(int)start..(int)end];
         });
-        M("format", c =>
+        MR("format", r => r is string, c =>
         {
             var fmt = c.Str(0);
             var args = Enumerable.Range(1, c.Count - 1).Select(i => c.Arg(i)).ToList();
@@ -845,14 +840,14 @@ internal static partial class Library
             var matches = rx.Regex.Matches(c.Str(1));
             return Lazy(c, matches.Select(m => c.Count == 3 ? Groups(c, 2, m) : MatchDict(m.Groups[0])));
         });
-        M("split", c =>
+        MR("split", r => r is YaqlRegex, c =>
         {
             c.Arity(2, 3);
             var rx = c.Arg(0) as YaqlRegex ?? throw NoMatchException.Instance;
             var max = c.Count == 3 ? (int)c.Int(2) : 0;
             return (max > 0 ? rx.Regex.Split(c.Str(1), max + 1) : rx.Regex.Split(c.Str(1))).Select(x => (object?)x).ToList();
         });
-        M("replace", c =>
+        MR("replace", r => r is YaqlRegex, c =>
         {
             c.Arity(3, 4);
             var rx = c.Arg(0) as YaqlRegex ?? throw NoMatchException.Instance;
@@ -873,7 +868,7 @@ internal static partial class Library
         F("now", c => { c.Arity(0, 1, "offset"); return new YaqlDateTime(DateTimeOffset.UtcNow); });
         F("utctz", c => { c.Arity(0, 0); return new YaqlTimeSpan(TimeSpan.Zero); });
         F("localtz", c => { c.Arity(0, 0); return new YaqlTimeSpan(TimeSpan.Zero); });
-        M("format", c =>
+        MR("format", r => r is YaqlDateTime, c =>
         {
             c.Arity(2, 2);
             var d = c.Arg(0) as YaqlDateTime ?? throw NoMatchException.Instance;
