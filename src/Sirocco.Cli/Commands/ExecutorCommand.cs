@@ -15,15 +15,27 @@ internal static class ExecutorCommand
     {
         var db = ServerCommand.DatabaseOption();
         var pool = new Option<string?>("--pool") { Description = "the executor pool (tasks route to it with target: NAME)" };
+        var node = new NodeSettings();
         var command = new Command("executor", "Run an executor node: claims actions from the shared database and runs them");
         command.Options.Add(db);
         command.Options.Add(pool);
+        node.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var database = ServerCommand.ResolveDatabase(parse.GetValue(db));
             var name = parse.GetValue(pool);
-            return await RunHeadlessAsync(database, new RuntimeOptions { Roles = NodeRoles.Executor, ExecutorPool = string.IsNullOrWhiteSpace(name) ? null : name }, ct)
-                .ConfigureAwait(false);
+            RuntimeOptions options;
+            try
+            {
+                options = node.Apply(parse, new RuntimeOptions { Roles = NodeRoles.Executor, ExecutorPool = string.IsNullOrWhiteSpace(name) ? null : name });
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+
+            return await RunHeadlessAsync(database, options, ct).ConfigureAwait(false);
         });
         return command;
     }

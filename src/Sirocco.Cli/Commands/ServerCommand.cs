@@ -26,6 +26,7 @@ internal static class ServerCommand
         var plugins = new Option<string?>("--plugins") { Description = "folder of .NET action plugins, watched while the server runs" };
         var providersFile = new Option<string?>("--action-providers") { Description = "JSON file of OS-command actions and remote action catalogs" };
         var isolate = new Option<string?>("--isolate") { Description = "comma list of providers (plugins, commands, a remote catalog) whose actions run in executor processes" };
+        var node = new NodeSettings();
         var command = new Command("server", "Run the Sirocco service: Mistral's REST API v2, the engine and the executor in one process");
         command.Options.Add(port);
         command.Options.Add(db);
@@ -34,6 +35,7 @@ internal static class ServerCommand
         command.Options.Add(plugins);
         command.Options.Add(providersFile);
         command.Options.Add(isolate);
+        node.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var p = parse.GetValue(port);
@@ -55,15 +57,26 @@ internal static class ServerCommand
                 return 2;
             }
 
+            Runtime.RuntimeOptions runtimeOptions;
+            try
+            {
+                runtimeOptions = node.Apply(parse, new Runtime.RuntimeOptions { Roles = nodeRoles });
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+
             if (!nodeRoles.HasFlag(Runtime.NodeRoles.Api))
             {
                 // no REST API on this node: the runtime alone (engine and/or executor)
-                return await ExecutorCommand.RunHeadlessAsync(database, new Runtime.RuntimeOptions { Roles = nodeRoles }, ct).ConfigureAwait(false);
+                return await ExecutorCommand.RunHeadlessAsync(database, runtimeOptions, ct).ConfigureAwait(false);
             }
 
             var options = new ServerOptions
             {
-                Runtime = new Runtime.RuntimeOptions { Roles = nodeRoles },
+                Runtime = runtimeOptions,
                 Port = p,
                 Database = database,
                 LogRequests = parse.GetValue(verbose),
