@@ -4,6 +4,7 @@ using Sirocco.Actions;
 using Sirocco.Actions.Providers;
 using Sirocco.Actions.Providers.Commands;
 using Sirocco.Actions.Providers.Isolation;
+using Sirocco.Actions.Providers.OpenApi;
 using Sirocco.Actions.Providers.Plugins;
 using Sirocco.Actions.Providers.Remote;
 
@@ -11,7 +12,7 @@ namespace Sirocco.Server;
 
 /// <summary>
 /// The action providers a server runs with, after <c>std</c> and <c>adhoc</c>, from its options: the plugin folder,
-/// then the providers file's <c>commands</c> and <c>remote</c> catalogs, in that order (docs/actions.md).
+/// then the providers file's <c>commands</c>, <c>remote</c> catalogs and <c>openapi</c> documents, in that order (docs/actions.md).
 /// </summary>
 public static class ActionProviderSetup
 {
@@ -84,7 +85,7 @@ public static class ActionProviderSetup
         return providers;
     }
 
-    /// <summary>Reads a providers file: <c>{"commands": [...], "remote": [...]}</c>.</summary>
+    /// <summary>Reads a providers file: <c>{"commands": [...], "remote": [...], "openapi": [...]}</c>.</summary>
     public static List<IActionProvider> FromFile(string path)
     {
         JsonObject root;
@@ -103,9 +104,9 @@ public static class ActionProviderSetup
         {
             foreach (var (key, _) in root)
             {
-                if (key is not ("commands" or "remote"))
+                if (key is not ("commands" or "remote" or "openapi"))
                 {
-                    throw new InvalidDataException($"unknown key '{key}' (expected 'commands' and 'remote')");
+                    throw new InvalidDataException($"unknown key '{key}' (expected 'commands', 'remote' and 'openapi')");
                 }
             }
 
@@ -121,6 +122,20 @@ public static class ActionProviderSetup
                 providers.Add(new RemoteActionProvider(Text(o, "name") ?? "remote", new Uri(url),
                     o["refresh_seconds"] is { } refresh ? TimeSpan.FromSeconds(refresh.GetValue<double>()) : null,
                     o["timeout_seconds"] is { } timeout ? TimeSpan.FromSeconds(timeout.GetValue<double>()) : null));
+            }
+
+            foreach (var a in root["openapi"] as JsonArray ?? [])
+            {
+                var o = a as JsonObject ?? throw new InvalidDataException("an openapi entry is not an object");
+                providers.Add(new OpenApiActionProvider(new OpenApiProviderOptions
+                {
+                    Name = Text(o, "name") ?? throw new InvalidDataException("an openapi entry needs 'name' (the provider and action prefix)"),
+                    Document = DocumentLocation(path, Text(o, "document") ?? throw new InvalidDataException("an openapi entry needs 'document' (a file path or URL)")),
+                    Prefix = Text(o, "prefix"),
+                    ServerUrl = Text(o, "server_url") is { } server ? new Uri(server) : null,
+                    Operations = (o["operations"] as JsonArray)?.Select(x => x?.GetValue<string>() ?? throw new InvalidDataException("'operations' holds operation ids")).ToList(),
+                    Timeout = o["timeout_seconds"] is { } t ? TimeSpan.FromSeconds(t.GetValue<double>()) : null,
+                }));
             }
         }
         catch (Exception e) when (e is InvalidDataException or InvalidOperationException or FormatException or ArgumentException or UriFormatException)
@@ -165,6 +180,12 @@ public static class ActionProviderSetup
             FailOnNonZeroExit = o["fail_on_non_zero_exit"]?.GetValue<bool>() ?? true,
         };
     }
+
+    // a relative file path is relative to the providers file, wherever the server was started
+    private static string DocumentLocation(string providersFile, string document) =>
+        Uri.TryCreate(document, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" || Path.IsPathRooted(document)
+            ? document
+            : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(providersFile)) ?? "", document));
 
     private static string? Text(JsonObject o, string key) => o[key]?.GetValue<string>();
 }

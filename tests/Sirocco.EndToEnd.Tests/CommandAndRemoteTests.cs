@@ -6,8 +6,9 @@ using System.Text.Json;
 namespace Sirocco.EndToEnd.Tests;
 
 /// <summary>
-/// The real server with an action providers file: OS commands as actions (<c>shell.*</c>) and the sample remote
-/// catalog (samples/Sirocco.Samples.RemoteCatalog) running as its own process.
+/// The real server with an action providers file: OS commands as actions (<c>shell.*</c>), the sample remote
+/// catalog and the sample image service's OpenAPI document (both samples/Sirocco.Samples.RemoteCatalog, running as its
+/// own process).
 /// </summary>
 public sealed class ProvidersServerProcess : SiroccoProcess
 {
@@ -63,6 +64,7 @@ public sealed class ProvidersServerProcess : SiroccoProcess
                 },
             },
             remote = new object[] { new { name = "remote", url, refresh_seconds = 1 } },
+            openapi = new object[] { new { name = "images", document = url + "openapi.yaml" } },
         };
         var path = Path.Combine(dir, "providers.json");
         File.WriteAllText(path, JsonSerializer.Serialize(config));
@@ -82,7 +84,10 @@ public sealed class ProvidersServerProcess : SiroccoProcess
     }
 }
 
-/// <summary>A workflow runs <c>shell.*</c> actions and a remote-catalog action end to end against real local processes.</summary>
+/// <summary>
+/// A workflow runs <c>shell.*</c> actions, remote-catalog actions and OpenAPI-generated actions end to end against real
+/// local processes.
+/// </summary>
 [Trait("Category", "Integration")]
 public sealed class CommandAndRemoteTests(ProvidersServerProcess server) : IClassFixture<ProvidersServerProcess>
 {
@@ -215,5 +220,73 @@ public sealed class CommandAndRemoteTests(ProvidersServerProcess server) : IClas
         Assert.Contains("exit_code", byName["missing"].GetProperty("state_info").GetString(), StringComparison.Ordinal);
         Assert.Equal("ERROR", byName["refused"].GetProperty("state").GetString());
         Assert.Contains("no thanks", byName["refused"].GetProperty("state_info").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApi_operations_are_actions_that_call_the_service()
+    {
+        var (status, listed) = await SendAsync(HttpMethod.Get, "/actions?provider=images");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var names = listed.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["images.get_health", "images.images_create", "images.images_delete", "images.images_get", "images.images_list"], names);
+        var (_, list) = await SendAsync(HttpMethod.Get, "/actions/images.images_list");
+        Assert.Equal("limit=20, status=null, x_request_id=null", list.GetProperty("input").GetString());
+        Assert.Equal("images", list.GetProperty("provider").GetString());
+        Assert.Equal("Lists images, newest last", list.GetProperty("description").GetString());
+        var cli = await server.MistralJsonAsync("action-get", "images.images_create");
+        Assert.Equal("name, tags=null, visibility=\"private\", min_disk=0", cli.GetProperty("Input").GetString());
+
+        (status, var body) = await SendAsync(HttpMethod.Post, "/workflows", """
+            version: '2.0'
+            images_wf:
+              input: [name]
+              output:
+                active: <% $.active %>
+                request_id: <% $.request_id %>
+                created: <% $.created %>
+                fetched: <% $.fetched %>
+              tasks:
+                list:
+                  action: images.images_list status="active" x_request_id="wf-1"
+                  publish:
+                    active: <% task().result.images.select($.name) %>
+                    request_id: <% task().result.request_id %>
+                  on-success: [create]
+                create:
+                  action: images.images_create name=<% $.name %> tags=<% ["a", "b"] %>
+                  publish:
+                    created: <% task().result %>
+                  on-success: [fetch]
+                fetch:
+                  action: images.images_get image_id=<% $.created.id %>
+                  publish:
+                    fetched: <% task().result.name %>
+            missing_image_wf:
+              tasks:
+                fetch:
+                  action: images.images_get image_id=999
+            """, "text/plain");
+        Assert.True(status == HttpStatusCode.Created, body.ToString());
+
+        var ex = await RunAsync("images_wf", new { name = "alpine; rm -rf /" });
+        Assert.True(ex.GetProperty("state").GetString() == "SUCCESS", ex.ToString());
+        var output = Output(ex);
+        Assert.Equal(["cirros", "ubuntu"], output.GetProperty("active").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("wf-1", output.GetProperty("request_id").GetString());
+        var created = output.GetProperty("created");
+        Assert.Equal("alpine; rm -rf /", created.GetProperty("name").GetString());
+        Assert.Equal("private", created.GetProperty("visibility").GetString());
+        Assert.Equal(["a", "b"], created.GetProperty("tags").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("alpine; rm -rf /", output.GetProperty("fetched").GetString());
+
+        var failed = await RunAsync("missing_image_wf", new { });
+        Assert.Equal("ERROR", failed.GetProperty("state").GetString());
+        var (_, tasks) = await SendAsync(HttpMethod.Get, $"/executions/{failed.GetProperty("id").GetString()}/tasks");
+        var fetch = Assert.Single(tasks.GetProperty("tasks").EnumerateArray());
+        Assert.Equal("ERROR", fetch.GetProperty("state").GetString());
+        var info = fetch.GetProperty("state_info").GetString()!;
+        Assert.Contains("images.images_get: GET ", info, StringComparison.Ordinal);
+        Assert.Contains("/images/999 answered 404 Not Found", info, StringComparison.Ordinal);
+        Assert.Contains("Image 999 not found", info, StringComparison.Ordinal);
     }
 }
