@@ -227,6 +227,8 @@ public sealed class ActionCatalogTests(ServerFixture fx) : IClassFixture<ServerF
         Assert.Equal(200, status);
         Assert.Equal("text", J.At(body, "input"));
         Assert.Equal("adhoc", J.At(body, "provider"));
+        // only the action's own lines of the workbook, as Mistral's get_action_definition cuts them (the row keeps the workbook)
+        Assert.Equal("shout:\n  input: [text]\n  base: std.echo output=<% $.text %>\n  output: <% $.toUpper() %>\n", J.At(body, "definition"));
 
         var ex = await RunWorkflowAsync("wbx.main");
         Assert.True("SUCCESS".Equals(ex["state"]), Json.Serialize(ex));

@@ -54,8 +54,11 @@ public sealed class AdHocActionDescriptor : ActionDescriptor
     /// <inheritdoc />
     public override IReadOnlyList<string> Tags => _row.Tags;
 
-    /// <inheritdoc />
-    public override string Definition => _row.Definition;
+    /// <summary>
+    /// The text shown as <c>definition</c>: an action of a workbook shows only its own lines of the workbook (Mistral's
+    /// <c>get_action_definition</c>); the stored row keeps the whole workbook, which the engine parses.
+    /// </summary>
+    public override string Definition => _row.WorkbookName is not null && _spec.Definition.Length > 0 ? _spec.Definition : _row.Definition;
 
     /// <inheritdoc />
     public override DateTimeOffset? CreatedAt => new DateTimeOffset(_row.CreatedAt, TimeSpan.Zero);
