@@ -53,8 +53,16 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         // The catalog (/v2/actions) and what a task resolves to follow one order: std, adhoc, then the configured ones.
         Actions = new CompositeActionProvider("system", [std, AdHocActions, .. configured]);
         AdHocActions.BaseActions = Actions;
+        // Executions resolve plugin actions against the plugin versions current when they started.
+        ActionVersions = new ActionVersionPins(store, configured);
+        if (ActionVersions.Enabled)
+        {
+            _watcher.Changed += ActionVersions.OnChanged;
+        }
+
         // Ad-hoc actions never reach the executor inside a workflow (the engine expands them to their base action).
-        var executable = new ProviderActionRunner(new CompositeActionProvider("executable", [std, .. configured]), SideEffectFreeStandardActions);
+        var executable = new ProviderActionRunner(new CompositeActionProvider("executable", [std, .. configured]), SideEffectFreeStandardActions,
+            ActionVersions);
         var actionRunners = (runners ?? []).Append(executable).ToList();
         _host = new ExecutionHost(store, Options, _watcher, actionRunners);
         if (Options.Roles.HasFlag(NodeRoles.Api) && !Options.Roles.HasFlag(NodeRoles.Engine))
@@ -64,7 +72,7 @@ public sealed class SiroccoRuntime : IAsyncDisposable
 
         // The executor also runs what the API asks for directly, ad-hoc actions included (through the whole catalog).
         // With an engine here, results go through its next group commit; an executor-only node writes them itself.
-        var direct = new ProviderActionRunner(Actions, SideEffectFreeStandardActions);
+        var direct = new ProviderActionRunner(Actions, SideEffectFreeStandardActions, ActionVersions);
         _executor = new ActionExecutor(store, Options, [.. actionRunners, direct], Options.Roles.HasFlag(NodeRoles.Engine)
             ? outcome => _host.Post(new ActionOutcomeWork(outcome))
             : outcome => _ = ReportDurablyAsync(outcome));
@@ -74,7 +82,7 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         _host.ActionsRequested = _executor.Wake;
         _host.TimersArmed = _timers.Wake;
         _host.ActionsCancelled = _executor.Cancel;
-        _cron = new CronScheduler(store, Options.Cron, _host.Wake);
+        _cron = new CronScheduler(store, Options.Cron, _host.Wake) { ActionVersions = ActionVersions.Enabled ? ActionVersions.CurrentJson : null };
         CronTriggers = new CronTriggerService(store, _cron.Wake);
     }
 
@@ -87,6 +95,9 @@ public sealed class SiroccoRuntime : IAsyncDisposable
 
     /// <summary>Every action provider in precedence order: <c>std</c>, <c>adhoc</c>, then the configured ones (the catalog).</summary>
     public CompositeActionProvider Actions { get; }
+
+    /// <summary>The plugin versions each workflow execution started with (recorded at start, held while it runs).</summary>
+    public ActionVersionPins ActionVersions { get; }
 
     /// <summary>The provider of ad-hoc (YAML) actions stored in the database.</summary>
     public AdHocActionProvider AdHocActions { get; }
@@ -254,7 +265,16 @@ public sealed class SiroccoRuntime : IAsyncDisposable
             ExecutionId = id,
             ProjectId = request.ProjectId ?? StoreOptions.DefaultProjectId,
         };
-        return await SendAsync(id, start, ct).ConfigureAwait(false);
+        await ActionVersions.RecordAsync(id, ct).ConfigureAwait(false);
+        try
+        {
+            return await SendAsync(id, start, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            ActionVersions.Forget(id); // refused input: no execution holds those versions
+            throw;
+        }
     }
 
     /// <summary>Pauses an execution (PUT state=PAUSED).</summary>

@@ -220,6 +220,7 @@ public sealed partial class SiroccoStore
                      "DELETE FROM action_executions WHERE workflow_execution_id = @id",
                      "DELETE FROM task_executions WHERE workflow_execution_id = @id",
                      "DELETE FROM workflow_executions WHERE id = @id",
+                     "DELETE FROM execution_action_versions WHERE execution_id = @id",
                  })
         {
             await Db.ExecuteAsync(c, tx, sql, ct, ("@id", executionId)).ConfigureAwait(false);

@@ -23,7 +23,8 @@ public sealed class PluginServerProcess : SiroccoProcess
 
 /// <summary>
 /// Plugins under a running server: a workflow uses a plugin action; the plugin is replaced and the next execution
-/// uses the new version while an execution that started before ends on the old one; removing the plugin removes the
+/// uses the new version while an execution that started before runs all its tasks (also those after the swap) on the
+/// old one; removing the plugin removes the
 /// action from /v2/actions. No restart anywhere.
 /// </summary>
 [Trait("Category", "Integration")]
@@ -108,11 +109,17 @@ public sealed class PluginTests(PluginServerProcess server) : IClassFixture<Plug
               input: [release, started]
               output:
                 version: <% $.version %>
+                after: <% $.after %>
               tasks:
                 hold:
                   action: sample.wait_for_file path=<% $.release %> started_path=<% $.started %>
                   publish:
                     version: <% task().result %>
+                  on-success: [greet_after]
+                greet_after:
+                  action: sample.greet name="later"
+                  publish:
+                    after: <% task().result.version %>
             """, "text/plain");
         Assert.True(status == HttpStatusCode.Created, body.ToString());
 
@@ -143,7 +150,13 @@ public sealed class PluginTests(PluginServerProcess server) : IClassFixture<Plug
         await File.WriteAllTextAsync(release, "go", TestContext.Current.CancellationToken);
         var held = await FinishedAsync(holding);
         Assert.Equal("SUCCESS", held.GetProperty("state").GetString());
+        // both tasks of the execution that started before the swap ran on 1.0.0: the one in flight, and the one after it
         Assert.Equal("1.0.0", Output(held).GetProperty("version").GetString());
+        Assert.Equal("1.0.0", Output(held).GetProperty("after").GetString());
+
+        // and executions started after the swap still get 2.0.0
+        var third = Output(await FinishedAsync(await StartAsync("greet_wf", new { who = "Ada" })));
+        Assert.Equal("2.0.0", third.GetProperty("version").GetString());
 
         // removal: the action leaves the catalog, and a workflow that needs it fails with a clear message
         File.Delete(Path.Combine(server.PluginDir, "Sirocco.Samples.Plugin.dll"));
@@ -154,5 +167,76 @@ public sealed class PluginTests(PluginServerProcess server) : IClassFixture<Plug
         var failed = await FinishedAsync(await StartAsync("greet_wf", new { who = "Ada" }));
         Assert.Equal("ERROR", failed.GetProperty("state").GetString());
         Assert.Contains("sample.greet", failed.GetProperty("state_info").GetString(), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// The plugin provider in process, over the two built versions of the sample plugin: versions held for an execution
+/// stay loaded and resolvable after a swap, and are unloaded once released.
+/// </summary>
+public sealed class PluginVersionPinningTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "sirocco-pin-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    private static async Task<string?> VersionOfAsync(Sirocco.Actions.ActionDescriptor? descriptor)
+    {
+        Assert.NotNull(descriptor);
+        using var env = new Sirocco.Actions.Testing.ActionEnvironment();
+        var result = await env.RunAsync(descriptor, new Dictionary<string, object?> { ["name"] = "x" });
+        return ((IReadOnlyDictionary<string, object?>)result.Data!)["version"] as string;
+    }
+
+    [Fact]
+    public async Task Held_versions_stay_resolvable_after_a_swap_and_unload_when_released()
+    {
+        Directory.CreateDirectory(_dir);
+        var target = Path.Combine(_dir, "Sirocco.Samples.Plugin.dll");
+        File.Copy(PluginServerProcess.SamplePlugin("1.0.0"), target);
+        using var provider = new Sirocco.Actions.Providers.Plugins.PluginActionProvider(_dir, pollInterval: TimeSpan.FromHours(1));
+        var v1 = provider.CurrentVersions;
+        provider.Hold("execution-1", v1);
+        await SwapAndResolveAsync(provider, target, v1); // in its own method: no descriptor stays referenced from here
+
+        provider.Release("execution-1");
+        Assert.Empty(provider.KeptVersions);
+        Assert.Null(await provider.FindAsync("sample.greet", null, v1, TestContext.Current.CancellationToken));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (provider.RetiredVersionsAlive() > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the released versions were never unloaded");
+            await Task.Yield();
+        }
+    }
+
+    private static async Task SwapAndResolveAsync(Sirocco.Actions.Providers.Plugins.PluginActionProvider provider, string target,
+        IReadOnlyDictionary<string, string> v1)
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        File.Copy(PluginServerProcess.SamplePlugin("2.0.0"), target + ".tmp");
+        File.Move(target + ".tmp", target, overwrite: true);
+        Assert.True(provider.Rescan());
+        Assert.NotEqual(v1["Sirocco.Samples.Plugin"], provider.CurrentVersions["Sirocco.Samples.Plugin"]);
+
+        // the holder resolves the old version, anyone else the new one; an unknown holder's versions fall back to the current
+        Assert.Equal("1.0.0", await VersionOfAsync(await provider.FindAsync("sample.greet", null, v1, ct)));
+        Assert.Equal("2.0.0", await VersionOfAsync(await provider.FindAsync("sample.greet", null, ct)));
+        Assert.Equal("2.0.0", await VersionOfAsync(await provider.FindAsync("sample.greet", null,
+            new Dictionary<string, string> { ["Sirocco.Samples.Plugin"] = "0000" }, ct)));
+        Assert.Single(provider.KeptVersions);
+
+        // a removed plugin stays for its holder too
+        File.Delete(target);
+        Assert.True(provider.Rescan());
+        Assert.Null(await provider.FindAsync("sample.greet", null, ct));
+        Assert.Equal("1.0.0", await VersionOfAsync(await provider.FindAsync("sample.greet", null, v1, ct)));
     }
 }

@@ -12,12 +12,14 @@ namespace Sirocco.Actions.Providers.Plugins;
 /// <para>
 /// The folder is watched: adding, replacing or removing a plugin takes effect without a restart. A replaced plugin
 /// gets a new version (a new load context); an action already running keeps the code it started with, and the old
-/// context is unloaded once nothing runs in it any more. Assemblies are read into memory, so the files are never
+/// context is unloaded once nothing runs in it any more. A workflow execution that recorded the versions current when
+/// it started (<see cref="CurrentVersions"/>, held with <see cref="Hold"/>) keeps resolving against them: a replaced or
+/// removed version stays loaded until every execution holding it is released. Assemblies are read into memory, so the files are never
 /// locked and may be overwritten at any time; a half-copied file fails to load and the previous version stays until
 /// the copy is complete (copy, then rename, to avoid even that).
 /// </para>
 /// </summary>
-public sealed class PluginActionProvider : IActionProvider, IDisposable
+public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
 {
     private readonly Lock _scanGate = new();
     private readonly FileSystemWatcher? _watcher;
@@ -28,6 +30,10 @@ public sealed class PluginActionProvider : IActionProvider, IDisposable
     private ImmutableDictionary<string, PluginVersion> _plugins = ImmutableDictionary<string, PluginVersion>.Empty.WithComparers(StringComparer.Ordinal);
     private ImmutableDictionary<string, ActionDescriptor> _actions = ImmutableDictionary<string, ActionDescriptor>.Empty.WithComparers(StringComparer.Ordinal);
     private ImmutableDictionary<string, string> _errors = ImmutableDictionary<string, string>.Empty;
+    private ImmutableDictionary<string, string> _versions = ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+    // replaced or removed versions still held by an execution, by (plugin name, sha256)
+    private ImmutableDictionary<(string Name, string Sha256), PluginVersion> _kept = ImmutableDictionary<(string, string), PluginVersion>.Empty;
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _holds = new(StringComparer.Ordinal);
     private bool _disposed;
 
     /// <summary>Loads the plugins of <paramref name="directory"/> and starts watching it.</summary>
@@ -78,6 +84,12 @@ public sealed class PluginActionProvider : IActionProvider, IDisposable
     /// <summary>Plugins whose newest files failed to load, with the reason (their previous version, if any, stays).</summary>
     public IReadOnlyDictionary<string, string> Errors => _errors;
 
+    /// <summary>The current version of every plugin: its name and the SHA-256 of its main assembly.</summary>
+    public IReadOnlyDictionary<string, string> CurrentVersions => _versions;
+
+    /// <summary>Replaced or removed plugin versions kept loaded because an execution holds them.</summary>
+    public IReadOnlyCollection<PluginVersion> KeptVersions => [.. _kept.Values];
+
     /// <summary>Raised after a rescan changed the set of loaded plugins.</summary>
     public event EventHandler? Changed;
 
@@ -111,6 +123,75 @@ public sealed class PluginActionProvider : IActionProvider, IDisposable
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<ActionDescriptor>> FindAllAsync(string? @namespace, CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlyList<ActionDescriptor>>(_actions.Values.OrderBy(a => a.Name, StringComparer.Ordinal).ToList());
+
+    /// <inheritdoc />
+    public ValueTask<ActionDescriptor?> FindAsync(string name, string? @namespace, IReadOnlyDictionary<string, string> versions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(versions);
+        var plugins = _plugins;
+        if (versions.Count == plugins.Count && versions.All(v => plugins.TryGetValue(v.Key, out var p) && p.Sha256 == v.Value))
+        {
+            return ValueTask.FromResult(_actions.GetValueOrDefault(name)); // nothing changed since the execution started
+        }
+
+        // the same precedence as the current catalog (the plugin whose name sorts first wins), over the recorded versions
+        var kept = _kept;
+        foreach (var plugin in plugins.Keys.Union(versions.Keys).Order(StringComparer.Ordinal))
+        {
+            PluginVersion? version;
+            if (versions.TryGetValue(plugin, out var sha))
+            {
+                version = plugins.TryGetValue(plugin, out var current) && current.Sha256 == sha
+                    ? current
+                    : kept.GetValueOrDefault((plugin, sha)) ?? plugins.GetValueOrDefault(plugin); // not held (a restart): the current one
+            }
+            else
+            {
+                version = plugins.GetValueOrDefault(plugin); // added since the execution started
+            }
+
+            if (version?.Actions.FirstOrDefault(a => a.Name == name) is { } found)
+            {
+                return ValueTask.FromResult<ActionDescriptor?>(found);
+            }
+        }
+
+        return ValueTask.FromResult<ActionDescriptor?>(null);
+    }
+
+    /// <inheritdoc />
+    public void Hold(string holder, IReadOnlyDictionary<string, string> versions)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        ArgumentNullException.ThrowIfNull(versions);
+        lock (_scanGate)
+        {
+            _holds[holder] = versions;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Release(string holder)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        lock (_scanGate)
+        {
+            if (!_holds.Remove(holder))
+            {
+                return;
+            }
+
+            foreach (var (key, version) in _kept)
+            {
+                if (!IsHeld(key.Name, key.Sha256))
+                {
+                    _kept = _kept.Remove(key);
+                    Unload(version);
+                }
+            }
+        }
+    }
 
     /// <summary>Compares the folder with what is loaded and loads, replaces or drops plugins accordingly.</summary>
     /// <returns>True when something changed.</returns>
@@ -187,6 +268,7 @@ public sealed class PluginActionProvider : IActionProvider, IDisposable
             if (changed)
             {
                 _plugins = plugins;
+                _versions = plugins.ToImmutableDictionary(p => p.Key, p => p.Value.Sha256, StringComparer.Ordinal);
                 // one action name, several plugins: the plugin whose name sorts first wins (documented)
                 var actions = ImmutableDictionary.CreateBuilder<string, ActionDescriptor>(StringComparer.Ordinal);
                 foreach (var p in plugins.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
@@ -250,11 +332,26 @@ public sealed class PluginActionProvider : IActionProvider, IDisposable
         }
     }
 
+    // called under _scanGate
     private void Retire(PluginVersion version)
+    {
+        if (IsHeld(version.Name, version.Sha256))
+        {
+            _kept = _kept.SetItem((version.Name, version.Sha256), version); // an execution started on it: keep it until released
+            return;
+        }
+
+        Unload(version);
+    }
+
+    private void Unload(PluginVersion version)
     {
         _retired.Add(new WeakReference(version.Context));
         version.Context.Unload(); // completes once no running action and no descriptor refers to it
     }
+
+    private bool IsHeld(string plugin, string sha256) =>
+        _holds.Values.Any(h => h.TryGetValue(plugin, out var held) && held == sha256);
 
     // plugin name -> (main assembly path, every file of the plugin)
     private Dictionary<string, (string Main, List<string> Files)> Discover()

@@ -2,7 +2,7 @@ namespace Sirocco.Actions;
 
 /// <summary>
 /// Several providers as one (mistral-lib's <c>CompositeActionProvider</c>). Precedence is the order of the
-/// providers: <see cref="FindAsync"/> returns the first provider's hit, and <see cref="FindAllAsync"/> lists every
+/// providers: <see cref="FindAsync(string, string?, CancellationToken)"/> returns the first provider's hit, and <see cref="FindAllAsync"/> lists every
 /// name once, from the first provider that has it, so the catalog shows exactly the action a task would run.
 /// </summary>
 public sealed class CompositeActionProvider : IActionProvider
@@ -60,7 +60,40 @@ public sealed class CompositeActionProvider : IActionProvider
         return null;
     }
 
-    /// <summary>Like <see cref="FindAsync"/>, also telling which provider answered.</summary>
+    /// <summary>
+    /// Like <see cref="FindAsync(string, string?, CancellationToken)"/>, resolving the versioned providers named in
+    /// <paramref name="versions"/> against the versions recorded there (a workflow execution's, from <see cref="CurrentVersions"/>).
+    /// </summary>
+    /// <param name="name">The action name.</param>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="versions">Recorded versions by provider name.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    public async ValueTask<ActionDescriptor?> FindAsync(string name, string? @namespace,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> versions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        foreach (var provider in Providers)
+        {
+            var found = provider is IVersionedActionProvider versioned && versions.TryGetValue(provider.Name, out var recorded)
+                ? await versioned.FindAsync(name, @namespace, recorded, cancellationToken).ConfigureAwait(false)
+                : await provider.FindAsync(name, @namespace, cancellationToken).ConfigureAwait(false);
+            if (found is not null)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The delegates whose actions change in versions (what a workflow execution records when it starts).</summary>
+    public IReadOnlyList<IVersionedActionProvider> VersionedProviders => Providers.OfType<IVersionedActionProvider>().ToList();
+
+    /// <summary>The current versions of every versioned delegate, by provider name (empty when there is none).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> CurrentVersions() =>
+        VersionedProviders.ToDictionary(p => p.Name, p => p.CurrentVersions, StringComparer.Ordinal);
+
+    /// <summary>Like <see cref="FindAsync(string, string?, CancellationToken)"/>, also telling which provider answered.</summary>
     /// <param name="name">The action name.</param>
     /// <param name="namespace">The namespace.</param>
     /// <param name="cancellationToken">Cancellation.</param>

@@ -13,14 +13,20 @@ public sealed class ProviderActionRunner : IActionRunner
 {
     private readonly IActionProvider _provider;
     private readonly IReadOnlySet<string> _safeToRerun;
+    private readonly Providers.ActionVersionPins? _pins;
 
     /// <summary>Creates the runner.</summary>
     /// <param name="provider">The provider.</param>
     /// <param name="safeToRerun">Names of its actions that have no outside effects and may re-run after a crash.</param>
-    public ProviderActionRunner(IActionProvider provider, IEnumerable<string>? safeToRerun = null)
+    /// <param name="pins">
+    /// When set (and <paramref name="provider"/> is a composite), an action of a workflow execution resolves against the
+    /// plugin versions that execution started with.
+    /// </param>
+    public ProviderActionRunner(IActionProvider provider, IEnumerable<string>? safeToRerun = null, Providers.ActionVersionPins? pins = null)
     {
         _provider = provider;
         _safeToRerun = new HashSet<string>(safeToRerun ?? [], StringComparer.Ordinal);
+        _pins = pins;
     }
 
     /// <inheritdoc />
@@ -53,7 +59,10 @@ public sealed class ProviderActionRunner : IActionRunner
     public async Task<EngineResult> RunAsync(RunAction request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var descriptor = await _provider.FindAsync(request.ActionName, null, ct).ConfigureAwait(false);
+        var descriptor = _pins is { Enabled: true } && request.WorkflowExecutionId is { } executionId && _provider is CompositeActionProvider composite
+                         && await _pins.ForExecutionAsync(executionId).ConfigureAwait(false) is { } versions
+            ? await composite.FindAsync(request.ActionName, null, versions, ct).ConfigureAwait(false)
+            : await _provider.FindAsync(request.ActionName, null, ct).ConfigureAwait(false);
         if (descriptor is null)
         {
             return EngineResult.Failed($"not supported: action {request.ActionName} (no action provider for it)");

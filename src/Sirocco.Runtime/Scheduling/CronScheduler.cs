@@ -39,6 +39,9 @@ public sealed class CronScheduler
     /// <summary>Called after a commit that queued execution starts.</summary>
     public Action? StartsQueued { get; set; }
 
+    /// <summary>The plugin versions a starting execution records (JSON), or null when no provider is versioned.</summary>
+    public Func<string>? ActionVersions { get; set; }
+
     /// <summary>Executions this scheduler queued so far (diagnostics and tests).</summary>
     public long Fired => Interlocked.Read(ref _fired);
 
@@ -143,6 +146,11 @@ public sealed class CronScheduler
                     ProjectId = trigger.ProjectId,
                 };
                 await SiroccoStore.AppendEventAsync(c, tx, executionId, start, nowMs, token).ConfigureAwait(false);
+                if (ActionVersions?.Invoke() is { } versions)
+                {
+                    // the plugin versions this execution starts with (docs/actions.md); held when its first action resolves
+                    await SiroccoStore.InsertActionVersionsAsync(c, tx, executionId, versions, token).ConfigureAwait(false);
+                }
             }
 
             // the host loops of other nodes (PostgreSQL LISTEN) wake for the queued starts at commit
