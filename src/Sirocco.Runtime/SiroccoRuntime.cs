@@ -157,6 +157,12 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         }
 
         _loops.Add(Task.Run(() => RunNodeHeartbeatAsync(stop), CancellationToken.None));
+        if (ActionVersions.Enabled)
+        {
+            // holds on executions that ended on another node (or were deleted there) are released by this sweep
+            _loops.Add(Task.Run(() => ActionVersions.RunSweepsAsync(Options.SweepInterval, stop), CancellationToken.None));
+        }
+
         // Other nodes' commits wake this one (PostgreSQL LISTEN); on SQLite this returns at once.
         _loops.Add(Task.Run(() => Store.Dialect.ListenAsync(OnNotification, stop), CancellationToken.None));
 

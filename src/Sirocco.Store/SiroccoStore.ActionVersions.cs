@@ -46,4 +46,34 @@ public sealed partial class SiroccoStore
                 ("@id", executionId)).ConfigureAwait(false) as string);
         }, ct);
     }
+
+    /// <summary>The state of each of these workflow executions that exists (ids not found are left out).</summary>
+    public Task<IReadOnlyDictionary<string, string>> ExecutionStatesAsync(IReadOnlyCollection<string> executionIds, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(executionIds);
+        return ReadAsync<IReadOnlyDictionary<string, string>>(async (c, token) =>
+        {
+            var states = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var chunk in executionIds.Chunk(100))
+            {
+                await using var cmd = Db.Command(c, null, "");
+                var names = new List<string>();
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var name = "@id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    names.Add(name);
+                    cmd.With(name, chunk[i]);
+                }
+
+                cmd.CommandText = $"SELECT id, state FROM workflow_executions WHERE id IN ({string.Join(", ", names)})";
+                await using var r = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
+                while (await r.ReadAsync(token).ConfigureAwait(false))
+                {
+                    states[r.GetString(0)] = r.GetString(1);
+                }
+            }
+
+            return states;
+        }, ct);
+    }
 }

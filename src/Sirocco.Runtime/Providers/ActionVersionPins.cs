@@ -18,6 +18,8 @@ public sealed class ActionVersionPins
     private readonly IReadOnlyList<IVersionedActionProvider> _providers;
     // workflow execution id (root or sub-workflow) -> its root's recorded versions
     private readonly ConcurrentDictionary<string, Task<Pin>> _pins = new(StringComparer.Ordinal);
+    // root executions holding versions on this node -> when the hold began
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _held = new(StringComparer.Ordinal);
 
     /// <summary>Creates the pins over the versioned providers among <paramref name="providers"/>.</summary>
     /// <param name="store">The store (records, reads).</param>
@@ -69,14 +71,84 @@ public sealed class ActionVersionPins
 
     /// <summary>Drops what <see cref="RecordAsync"/> held for an execution that did not start after all.</summary>
     /// <param name="executionId">The execution id.</param>
-    public void Forget(string executionId)
+    public void Forget(string executionId) => Release(executionId);
+
+    /// <summary>Root executions whose versions this node holds now.</summary>
+    public IReadOnlyCollection<string> Holders => [.. _held.Keys];
+
+    /// <summary>
+    /// Releases the holds of executions that ended or disappeared without this node seeing it (another node stepped
+    /// them, or deleted them). An execution not found is released only once its hold is older than
+    /// <paramref name="grace"/> (a start records its versions just before its first commit).
+    /// </summary>
+    /// <param name="grace">How long a hold on an execution not yet in the database is kept.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <returns>How many holds were released.</returns>
+    public async Task<int> SweepAsync(TimeSpan grace, CancellationToken ct)
+    {
+        var held = _held.ToArray();
+        if (held.Length == 0)
+        {
+            return 0;
+        }
+
+        var states = await _store.ExecutionStatesAsync(held.Select(h => h.Key).ToList(), ct).ConfigureAwait(false);
+        var now = _store.Clock.GetUtcNow();
+        var released = 0;
+        foreach (var (id, since) in held)
+        {
+            var ended = states.TryGetValue(id, out var state) ? state is "SUCCESS" or "ERROR" or "CANCELLED" : now - since > grace;
+            if (ended)
+            {
+                Release(id);
+                released++;
+            }
+        }
+
+        return released;
+    }
+
+    /// <summary>Sweeps every <paramref name="period"/> until stopped (DB errors are retried at the next period).</summary>
+    /// <param name="period">The period.</param>
+    /// <param name="ct">Stops the loop.</param>
+    public async Task RunSweepsAsync(TimeSpan period, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(period, _store.Clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    await SweepAsync(TimeSpan.FromMinutes(1), ct).ConfigureAwait(false);
+                }
+                catch (System.Data.Common.DbException)
+                {
+                    // the database is away for a moment: the next period tries again
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    private void Release(string rootExecutionId)
     {
         foreach (var provider in _providers)
         {
-            provider.Release(executionId);
+            provider.Release(rootExecutionId);
         }
 
-        _pins.TryRemove(executionId, out _);
+        _held.TryRemove(rootExecutionId, out _);
+        foreach (var (id, pending) in _pins)
+        {
+            if (id == rootExecutionId || pending.IsCompletedSuccessfully && pending.Result.RootExecutionId == rootExecutionId)
+            {
+                _pins.TryRemove(id, out _);
+            }
+        }
     }
 
     /// <summary>Releases an execution's hold once it has ended (or was deleted).</summary>
@@ -90,18 +162,7 @@ public sealed class ActionVersionPins
             return;
         }
 
-        foreach (var provider in _providers)
-        {
-            provider.Release(wf.Id);
-        }
-
-        foreach (var (id, pending) in _pins)
-        {
-            if (id == wf.Id || pending.IsCompletedSuccessfully && pending.Result.RootExecutionId == wf.Id)
-            {
-                _pins.TryRemove(id, out _);
-            }
-        }
+        Release(wf.Id);
     }
 
     private async Task<Pin> LoadAsync(string executionId)
@@ -119,6 +180,7 @@ public sealed class ActionVersionPins
 
     private void Hold(Pin pin)
     {
+        _held.TryAdd(pin.RootExecutionId, _store.Clock.GetUtcNow());
         foreach (var provider in _providers)
         {
             if (pin.Versions?.TryGetValue(provider.Name, out var versions) == true)
