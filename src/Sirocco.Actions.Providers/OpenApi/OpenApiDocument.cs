@@ -245,6 +245,11 @@ internal static partial class OpenApiDocument
                     foreach (var (prop, node) in properties!)
                     {
                         var ps = Resolve(root, node, problems, where) as JsonObject;
+                        if (ps?["readOnly"] is JsonValue ro && ro.GetValueKind() == JsonValueKind.True)
+                        {
+                            continue; // set by the service, never sent (OpenAPI: readOnly properties are not part of requests)
+                        }
+
                         var hasDefault = ps?.ContainsKey("default") == true;
                         inputs.Add(new OpenApiInput(InputName(prop), prop, "body", TypeOf(root, ps, problems, where),
                             bodyRequired && requiredNames.Contains(prop) && !hasDefault, hasDefault, hasDefault ? JsonValues.ToValue(ps!["default"]) : null,

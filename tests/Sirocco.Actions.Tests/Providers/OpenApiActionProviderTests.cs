@@ -178,6 +178,31 @@ public sealed class OpenApiActionProviderTests
     }
 
     [Fact]
+    public async Task Read_only_body_properties_are_not_inputs()
+    {
+        const string document = """
+            openapi: 3.0.0
+            servers: [{url: "http://127.0.0.1:1"}]
+            paths:
+              /things:
+                post:
+                  operationId: make
+                  requestBody:
+                    required: true
+                    content:
+                      application/json:
+                        schema:
+                          type: object
+                          required: [id, label]
+                          properties:
+                            id: {type: integer, readOnly: true}
+                            label: {type: string}
+            """;
+        using var provider = new OpenApiActionProvider(new OpenApiProviderOptions { Name = "t", Document = "things.yaml" }, document, null);
+        Assert.Equal("label", Assert.Single(await provider.FindAllAsync(null, TestContext.Current.CancellationToken)).ParamsSpec);
+    }
+
+    [Fact]
     public async Task Unsupported_features_are_refused_at_load_with_every_reason()
     {
         const string document = """
