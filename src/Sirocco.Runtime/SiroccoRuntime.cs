@@ -177,6 +177,23 @@ public sealed class SiroccoRuntime : IAsyncDisposable
 
     private void OnNotification(string topic)
     {
+        if (topic.StartsWith(WorkTopics.ExecutionsPrefix, StringComparison.Ordinal))
+        {
+            var waited = topic[WorkTopics.ExecutionsPrefix.Length..].Split(',').Where(_watcher.IsWaitedFor).ToList();
+            if (waited.Count > 0)
+            {
+                _ = RefreshWaitersAsync(waited);
+            }
+
+            return;
+        }
+
+        if (topic == WorkTopics.All)
+        {
+            // (re)connected: a change may have been missed while not listening
+            _ = RefreshWaitersAsync(_watcher.WaitedFor());
+        }
+
         switch (topic)
         {
             case WorkTopics.Events:
@@ -193,6 +210,23 @@ public sealed class SiroccoRuntime : IAsyncDisposable
                 _executor.Wake();
                 _timers.Wake();
                 break;
+        }
+    }
+
+    /// <summary>Reads executions another node changed and hands them to this node's waiters (off the listener's thread).</summary>
+    private async Task RefreshWaitersAsync(IReadOnlyList<string> executionIds)
+    {
+        await Task.Yield();
+        foreach (var id in executionIds)
+        {
+            try
+            {
+                _watcher.Offer(id, (await Store.LoadExecutionAsync(id, _stopping.Token).ConfigureAwait(false))?.Workflow);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or OperationCanceledException or ObjectDisposedException)
+            {
+                // stopping, or the database is away for a moment: the listener's reconnect ("*") looks again
+            }
         }
     }
 
@@ -388,7 +422,10 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         return cmd.Done.Task.WaitAsync(ct);
     }
 
-    /// <summary>Waits (without polling) until the execution is SUCCESS, ERROR or CANCELLED; returns it.</summary>
+    /// <summary>
+    /// Waits (without polling) until the execution is SUCCESS, ERROR or CANCELLED; returns it. On a shared database
+    /// the steps of other nodes count too (they NOTIFY the executions whose state changed).
+    /// </summary>
     public Task<WorkflowExecution> WaitForCompletionAsync(string executionId, CancellationToken ct = default) =>
         WaitForAsync(executionId, w => States.IsCompleted(w.State), ct);
 

@@ -12,6 +12,12 @@ public static class WorkTopics
     /// <summary>Timers were armed: the timer chore should recompute its next due time.</summary>
     public const string Timers = "timers";
 
+    /// <summary>
+    /// Prefix of a topic naming executions whose state changed or that were deleted (<c>executions:ID,ID</c>), so that
+    /// waiters on other nodes re-read them.
+    /// </summary>
+    public const string ExecutionsPrefix = "executions:";
+
     /// <summary>Sent after (re)connecting a listener: look at everything once.</summary>
     public const string All = "*";
 }

@@ -15,16 +15,28 @@ namespace Sirocco.EndToEnd.Tests;
 /// <summary>One real <c>sirocco server</c> process of a test cluster; it can be SIGKILLed and started again.</summary>
 internal sealed class ClusterNode : IAsyncDisposable
 {
-    private readonly string _database;
-    private readonly string[] _extra;
+    private readonly string[] _arguments;
     private Process? _process;
 
+    /// <summary>A <c>sirocco server</c> node (on a free port) with more arguments (<c>--roles</c>, leases, ...).</summary>
     public ClusterNode(string name, string database, params string[] extra)
+        : this(name, ["server", "--port", "0", "--database", database, .. extra], headless: false)
+    {
+    }
+
+    private ClusterNode(string name, string[] arguments, bool headless)
     {
         Name = name;
-        _database = database;
-        _extra = extra;
+        _arguments = arguments;
+        Headless = headless;
     }
+
+    /// <summary>A <c>sirocco executor</c> node (no API) serving <paramref name="pool"/>.</summary>
+    public static ClusterNode Executor(string name, string database, string pool) =>
+        new(name, ["executor", "--database", database, "--pool", pool], headless: true);
+
+    /// <summary>No REST API: it has no URL.</summary>
+    public bool Headless { get; }
 
     public string Name { get; }
 
@@ -41,7 +53,7 @@ internal sealed class ClusterNode : IAsyncDisposable
     public async Task StartAsync(CancellationToken ct)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { CliDll(), "server", "--port", "0", "--database", _database }.Concat(_extra))
+        foreach (var a in new[] { CliDll() }.Concat(_arguments))
         {
             info.ArgumentList.Add(a);
         }
@@ -70,10 +82,16 @@ internal sealed class ClusterNode : IAsyncDisposable
                 }
             }
 
+            // "Sirocco listening on http://127.0.0.1:PORT/v2 (...)", or a headless node's "Sirocco node ID running ROLES ..."
             const string marker = "Sirocco listening on ";
             if (line!.StartsWith(marker, StringComparison.Ordinal))
             {
                 Url = line[marker.Length..].Split(' ')[0];
+                break;
+            }
+
+            if (Headless && line.StartsWith("Sirocco node ", StringComparison.Ordinal))
+            {
                 break;
             }
         }

@@ -74,10 +74,23 @@ public class SiroccoProcess : IAsyncLifetime
     }
 
     /// <summary>Runs the real <c>mistral</c> CLI against the server; returns exit code, stdout, stderr.</summary>
-    public async Task<(int Code, string Out, string Err)> MistralAsync(params string[] args)
+    public Task<(int Code, string Out, string Err)> MistralAsync(params string[] args) => MistralCli.RunAsync(Url, args);
+
+    /// <summary>Runs a mistral command that must succeed and returns its stdout.</summary>
+    public Task<string> MistralOkAsync(params string[] args) => MistralCli.OkAsync(Url, args);
+
+    /// <summary>Runs a mistral show/list command with <c>-f json</c> and parses the output.</summary>
+    public Task<JsonElement> MistralJsonAsync(params string[] args) => MistralCli.JsonAsync(Url, args);
+}
+
+/// <summary>The real <c>mistral</c> CLI (python-mistralclient) pointed at a Sirocco URL, without OpenStack auth.</summary>
+internal static class MistralCli
+{
+    /// <summary>Runs <c>mistral ARGS</c> against <paramref name="url"/>; returns exit code, stdout, stderr.</summary>
+    public static async Task<(int Code, string Out, string Err)> RunAsync(string url, params string[] args)
     {
         var psi = new ProcessStartInfo("mistral") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.Environment["OS_MISTRAL_URL"] = Url;
+        psi.Environment["OS_MISTRAL_URL"] = url;
         foreach (var k in new[] { "OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD", "OS_TOKEN", "OS_CLOUD" })
         {
             psi.Environment.Remove(k);
@@ -96,17 +109,17 @@ public class SiroccoProcess : IAsyncLifetime
     }
 
     /// <summary>Runs a mistral command that must succeed and returns its stdout.</summary>
-    public async Task<string> MistralOkAsync(params string[] args)
+    public static async Task<string> OkAsync(string url, params string[] args)
     {
-        var (code, stdout, stderr) = await MistralAsync(args);
+        var (code, stdout, stderr) = await RunAsync(url, args);
         Assert.True(code == 0, $"mistral {string.Join(' ', args)} exited {code}: {stderr}{stdout}");
         return stdout;
     }
 
     /// <summary>Runs a mistral show/list command with <c>-f json</c> and parses the output.</summary>
-    public async Task<JsonElement> MistralJsonAsync(params string[] args)
+    public static async Task<JsonElement> JsonAsync(string url, params string[] args)
     {
-        var stdout = await MistralOkAsync([.. args, "-f", "json"]);
+        var stdout = await OkAsync(url, [.. args, "-f", "json"]);
         return JsonDocument.Parse(stdout).RootElement.Clone();
     }
 }

@@ -218,6 +218,37 @@ public sealed class ClusterTests(PostgresServer postgres)
         await WaitForAllAsync(a.Store, [id], w => w.State == States.Success);
     }
 
+    [Fact]
+    public async Task A_wait_on_one_node_hears_about_an_execution_another_node_steps()
+    {
+        var cs = await postgres.CreateDatabaseAsync(Ct);
+        var gate = new GateRunner();
+        await using var engine = await StartNodeAsync(cs, "stepping-node", null, gate);
+        // no engine here: whatever happens to the execution is committed by the other node
+        await using var watching = await StartNodeAsync(cs, "waiting-node",
+            new RuntimeOptions { Roles = NodeRoles.Scheduler, Cron = new Runtime.Scheduling.CronOptions { Enabled = false } });
+        await engine.Store.WorkflowDefinitions.CreateAsync(new WorkflowDefinition
+        {
+            Name = "w", Definition = "version: '2.0'\nw:\n  tasks:\n    t:\n      action: test.gate value=1\n",
+        }, Ct);
+
+        var first = await engine.Runtime.StartExecutionAsync(new StartExecutionRequest { WorkflowIdentifier = "w" }, Ct);
+        var second = await engine.Runtime.StartExecutionAsync(new StartExecutionRequest { WorkflowIdentifier = "w" }, Ct);
+        await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var completion = watching.Runtime.WaitForCompletionAsync(first.Id, Ct);
+        var deletion = watching.Runtime.WaitForCompletionAsync(second.Id, Ct);
+        Assert.False(completion.IsCompleted);
+
+        // a delete on the other node ends a wait with "not found"; a completion there ends the other wait
+        await engine.Runtime.DeleteExecutionAsync(second.Id, force: true, Ct);
+        var gone = await Assert.ThrowsAsync<EntityNotFoundException>(() => deletion.WaitAsync(TimeSpan.FromSeconds(60), Ct));
+        Assert.Contains(second.Id, gone.Message, StringComparison.Ordinal);
+        gate.Open();
+        var done = await completion.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        Assert.Equal(States.Success, done.State);
+        Assert.Equal(first.Id, done.Id);
+    }
+
     /// <summary><c>test.count key=K</c>: counts how often each key ran (across all nodes of the test cluster).</summary>
     private sealed class CountRunner : IActionRunner
     {

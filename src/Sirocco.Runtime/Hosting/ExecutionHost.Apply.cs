@@ -138,12 +138,23 @@ internal sealed partial class ExecutionHost
         {
             await dialect.NotifyAsync(c, tx, WorkTopics.Timers, ct).ConfigureAwait(false);
         }
+
+        if (!dialect.SingleWriter && round.StateChanged.Count > 0)
+        {
+            // Waiters on other nodes (WaitForAsync) hear about state changes only this way; a few ids per NOTIFY
+            // payload (PostgreSQL caps one at 8000 bytes).
+            foreach (var chunk in round.StateChanged.Chunk(100))
+            {
+                await dialect.NotifyAsync(c, tx, WorkTopics.ExecutionsPrefix + string.Join(',', chunk), ct).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task StepExecutionAsync(DbConnection c, DbTransaction tx, string executionId, List<Item> items, StepContext ctx,
         long nowMs, Round round, CancellationToken ct)
     {
         var state = await SiroccoStore.LoadStateAsync(c, tx, executionId, ct).ConfigureAwait(false);
+        var stateBefore = state?.Workflow.State;
         var changedTasks = new HashSet<string>(StringComparer.Ordinal);
         var changedActions = new HashSet<string>(StringComparer.Ordinal);
         var effects = new List<EngineEffect>();
@@ -243,6 +254,10 @@ internal sealed partial class ExecutionHost
 
         var tasks = state.Tasks.Where(t => changedTasks.Contains(t.Id)).ToList();
         round.Changes[executionId] = new ExecutionChange(state.Workflow, tasks);
+        if (!string.Equals(stateBefore, state.Workflow.State, StringComparison.Ordinal))
+        {
+            round.StateChanged.Add(executionId);
+        }
     }
 
     private static async Task ApplyEffectsAsync(DbConnection c, DbTransaction tx, List<EngineEffect> effects, long nowMs, Round round, CancellationToken ct)
@@ -318,6 +333,7 @@ internal sealed partial class ExecutionHost
         }
 
         round.Changes[del.ExecutionId] = new ExecutionChange(state.Workflow, [], Deleted: true);
+        round.StateChanged.Add(del.ExecutionId);
         round.Completions.Add((del.Done, (state.Workflow, null)));
     }
 }

@@ -185,6 +185,9 @@ internal sealed partial class ExecutionHost
 
         public Dictionary<string, ExecutionChange> Changes { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Executions whose workflow state changed or that were deleted (told to other nodes' waiters).</summary>
+        public List<string> StateChanged { get; } = [];
+
         public List<(TaskCompletionSource<WorkflowExecution> Done, (WorkflowExecution? Workflow, Exception? Error) Result)> Completions { get; } = [];
 
         public void Reset()
@@ -193,6 +196,7 @@ internal sealed partial class ExecutionHost
             Deferred.Clear();
             CancelledActions.Clear();
             Changes.Clear();
+            StateChanged.Clear();
             Completions.Clear();
         }
     }

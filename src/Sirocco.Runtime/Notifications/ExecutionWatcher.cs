@@ -5,6 +5,7 @@ namespace Sirocco.Runtime.Notifications;
 /// <summary>
 /// Lets callers wait for an execution to reach a condition (typically completion) without polling: the host
 /// publishes every committed change here, and each waiter checks its condition on the changes of its execution.
+/// Changes committed by other nodes arrive as NOTIFY ids (<see cref="Offer"/> with the execution read back).
 /// </summary>
 internal sealed class ExecutionWatcher
 {
@@ -46,6 +47,52 @@ internal sealed class ExecutionWatcher
             }
         };
         return waiter.Done.Task;
+    }
+
+    /// <summary>The executions someone waits for now.</summary>
+    public IReadOnlyList<string> WaitedFor()
+    {
+        lock (_lock)
+        {
+            return [.. _waiters.Keys];
+        }
+    }
+
+    /// <summary>Whether someone waits for the execution.</summary>
+    public bool IsWaitedFor(string executionId)
+    {
+        lock (_lock)
+        {
+            return _waiters.ContainsKey(executionId);
+        }
+    }
+
+    /// <summary>
+    /// The execution as another node committed it (read back from the store), or null when it is gone: wakes the
+    /// waiters it satisfies, without raising <see cref="Changed"/> (that reports this node's own commits).
+    /// </summary>
+    public void Offer(string executionId, WorkflowExecution? workflow)
+    {
+        List<Waiter>? hit = null;
+        lock (_lock)
+        {
+            if (_waiters.TryGetValue(executionId, out var list))
+            {
+                hit = workflow is null ? [.. list] : list.Where(w => w.Condition(workflow)).ToList();
+            }
+        }
+
+        foreach (var w in hit ?? [])
+        {
+            if (workflow is null)
+            {
+                w.Done.TrySetException(new Store.EntityNotFoundException($"WorkflowExecution not found [id={executionId}]"));
+            }
+            else
+            {
+                w.Done.TrySetResult(workflow);
+            }
+        }
     }
 
     public void Publish(ExecutionChange change)
