@@ -39,6 +39,12 @@ public sealed record RuntimeOptions
     /// <summary>The cron scheduler: on or off, the policy for due times missed while no node ran (<c>docs/cron.md</c>).</summary>
     public Scheduling.CronOptions Cron { get; init; } = new();
 
+    /// <summary>
+    /// Where the runtime reports what went wrong with nobody to tell (a cron trigger's start the engine refused):
+    /// standard error by default, as <c>warn: ...</c> lines.
+    /// </summary>
+    public Action<string> Warn { get; init; } = message => Console.Error.WriteLine($"warn: Sirocco.Runtime: {message}");
+
     /// <summary>Identity of this process in lease columns; unique per runtime instance.</summary>
     public string NodeId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 }

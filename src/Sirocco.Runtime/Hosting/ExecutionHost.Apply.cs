@@ -214,6 +214,13 @@ internal sealed partial class ExecutionHost
                     var child = start.ExecutionId ?? executionId;
                     effects.Add(new NotifyParent(parent, new ChildCompleted(child, States.Error, e.Message, [])));
                 }
+                else if (item.Event is StartWorkflow queued)
+                {
+                    // A queued start nobody waits for (a cron trigger's): as in Mistral the due time is spent and no
+                    // execution exists, so say why (the description names the trigger).
+                    round.Warnings.Add($"the queued start of workflow {queued.Workflow.Name} [execution_id={executionId}] was refused: {e.Message}" +
+                                  (queued.Description is { Length: > 0 } description ? $"; description: {description}" : ""));
+                }
             }
 #pragma warning disable CA1031 // an engine defect must not wedge the queue: the execution fails visibly instead
             catch (Exception e) when (e is not OperationCanceledException)

@@ -155,6 +155,11 @@ internal sealed partial class ExecutionHost
             _watcher.Publish(change);
         }
 
+        foreach (var warning in round.Warnings)
+        {
+            _options.Warn(warning);
+        }
+
         foreach (var (done, result) in round.Completions)
         {
             if (result.Error is { } error)
@@ -185,6 +190,9 @@ internal sealed partial class ExecutionHost
 
         public Dictionary<string, ExecutionChange> Changes { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>What to report once committed (<see cref="RuntimeOptions.Warn"/>).</summary>
+        public List<string> Warnings { get; } = [];
+
         /// <summary>Executions whose workflow state changed or that were deleted (told to other nodes' waiters).</summary>
         public List<string> StateChanged { get; } = [];
 
@@ -197,6 +205,7 @@ internal sealed partial class ExecutionHost
             CancelledActions.Clear();
             Changes.Clear();
             StateChanged.Clear();
+            Warnings.Clear();
             Completions.Clear();
         }
     }

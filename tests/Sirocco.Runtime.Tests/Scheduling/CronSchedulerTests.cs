@@ -213,6 +213,41 @@ public sealed class CronSchedulerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_start_the_engine_refuses_is_logged_with_the_trigger_and_the_due_time_stays_spent()
+    {
+        var store = await OpenAsync();
+        var trigger = await CreateAsync(store, "t", "* * * * *", count: 3);
+        // the workflow changed after the trigger was made: its input is no longer valid
+        var wf = await store.WorkflowDefinitions.GetAsync("ticker", ct: Ct);
+        await store.WorkflowDefinitions.UpdateAsync(wf with { Definition = Workflow.Replace("- label", "- label\n    - extra", StringComparison.Ordinal) }, Ct);
+        _clock.Set(trigger.NextExecutionTime.AddSeconds(1));
+        Assert.Equal(1, await new CronScheduler(store, new CronOptions()).FireDueAsync(Ct));
+
+        var warned = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var runtime = new SiroccoRuntime(store, new RuntimeOptions { Cron = new CronOptions { Enabled = false }, Warn = m => warned.TrySetResult(m) }))
+        {
+            await runtime.StartAsync(Ct);
+            var message = await warned.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            Assert.Contains("the queued start of workflow ticker", message, StringComparison.Ordinal);
+            Assert.Contains("Invalid input", message, StringComparison.Ordinal);
+            Assert.Contains("extra", message, StringComparison.Ordinal);
+            Assert.Contains("\"name\": \"t\"", message, StringComparison.Ordinal); // the trigger, from the description
+        }
+
+        // nothing half-made: no execution, no start left to retry; the trigger moved on with its count spent
+        Assert.Empty(await StartsAsync(store));
+        Assert.Equal(0L, await store.ReadAsync(async (c, ct) =>
+        {
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM workflow_executions";
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }, Ct));
+        var after = await store.CronTriggers.GetAsync("t", ct: Ct);
+        Assert.Equal(2, after.RemainingExecutions);
+        Assert.True(after.NextExecutionTime > trigger.NextExecutionTime);
+    }
+
+    [Fact]
     public async Task A_workflow_that_triggers_start_cannot_be_deleted()
     {
         var store = await OpenAsync();
