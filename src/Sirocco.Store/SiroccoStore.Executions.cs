@@ -106,11 +106,15 @@ public sealed partial class SiroccoStore
         var tasks = changedTasks as IReadOnlySet<string> ?? changedTasks.ToHashSet(StringComparer.Ordinal);
         if (tasks.Count > 0)
         {
+            // One prepared statement for all task rows, and the actions grouped by task once for their results
+            // (a scan of every action per completed task made saving a step quadratic).
+            await using var upsert = TaskUpsertCommand(c, tx);
+            IReadOnlyDictionary<string, List<ActionExecution>>? actionsByTask = tasks.Count > 1 ? Sirocco.Engine.TaskResults.ActionsByTask(state) : null;
             foreach (var t in state.Tasks)
             {
                 if (tasks.Contains(t.Id))
                 {
-                    await SaveTaskAsync(c, tx, state, t, project, ct).ConfigureAwait(false);
+                    await SaveTaskAsync(upsert, state, t, project, actionsByTask, ct).ConfigureAwait(false);
                 }
             }
         }
@@ -130,10 +134,15 @@ public sealed partial class SiroccoStore
         }
     }
 
-    private static async Task SaveTaskAsync(DbConnection c, DbTransaction tx, ExecutionState state, TaskExecution t, string project, CancellationToken ct)
+    private static readonly string[] TaskUpsertParameters =
+    [
+        "@id", "@name", "@type", "@wfname", "@ns", "@wfid", "@wfex", "@tags", "@state", "@info", "@project", "@rc", "@result",
+        "@pub", "@pg", "@processed", "@created", "@updated", "@started", "@finished", "@engine", "@seq",
+    ];
+
+    private static DbCommand TaskUpsertCommand(DbConnection c, DbTransaction tx)
     {
-        var result = States.IsCompleted(t.State) ? Json.Serialize(Sirocco.Engine.TaskResults.Of(state, t)) : null;
-        await Db.ExecuteAsync(c, tx, """
+        var cmd = Db.Command(c, tx, """
             INSERT INTO task_executions (id, name, type, workflow_name, workflow_namespace, workflow_id, workflow_execution_id,
                 tags, state, state_info, project_id, runtime_context, result, published, published_global, processed,
                 created_at, updated_at, started_at, finished_at, engine_state, seq)
@@ -143,14 +152,42 @@ public sealed partial class SiroccoStore
                 runtime_context = excluded.runtime_context, result = excluded.result, published = excluded.published,
                 published_global = excluded.published_global, processed = excluded.processed, updated_at = excluded.updated_at,
                 started_at = excluded.started_at, finished_at = excluded.finished_at, engine_state = excluded.engine_state
-            """, ct,
-            ("@id", t.Id), ("@name", t.Name), ("@type", t.Type), ("@wfname", t.WorkflowName), ("@ns", t.WorkflowNamespace),
-            ("@wfid", t.WorkflowId), ("@wfex", t.WorkflowExecutionId), ("@tags", Db.TagsToJson(t.Tags)), ("@state", t.State),
-            ("@info", t.StateInfo), ("@project", project), ("@rc", Json.Serialize(t.RuntimeContext)), ("@result", result),
-            ("@pub", t.Published is null ? "{}" : Json.Serialize(t.Published)), ("@pg", Json.Serialize(t.PublishedGlobal)),
-            ("@processed", t.Processed ? 1 : 0), ("@created", StoreTime.ToText(t.CreatedAt)), ("@updated", StoreTime.ToDb(t.UpdatedAt)),
-            ("@started", StoreTime.ToDb(t.StartedAt)), ("@finished", StoreTime.ToDb(t.FinishedAt)),
-            ("@engine", EngineJson.Serialize(t)), ("@seq", t.Sequence)).ConfigureAwait(false);
+            """);
+        foreach (var name in TaskUpsertParameters)
+        {
+            cmd.With(name, null);
+        }
+
+        return cmd;
+    }
+
+    private static async Task SaveTaskAsync(DbCommand upsert, ExecutionState state, TaskExecution t, string project,
+        IReadOnlyDictionary<string, List<ActionExecution>>? actionsByTask, CancellationToken ct)
+    {
+        var p = upsert.Parameters;
+        p[0].Value = t.Id;
+        p[1].Value = t.Name;
+        p[2].Value = t.Type;
+        p[3].Value = t.WorkflowName;
+        p[4].Value = t.WorkflowNamespace;
+        p[5].Value = (object?)t.WorkflowId ?? DBNull.Value;
+        p[6].Value = t.WorkflowExecutionId;
+        p[7].Value = Db.TagsToJson(t.Tags);
+        p[8].Value = t.State;
+        p[9].Value = (object?)t.StateInfo ?? DBNull.Value;
+        p[10].Value = project;
+        p[11].Value = Json.Serialize(t.RuntimeContext);
+        p[12].Value = States.IsCompleted(t.State) ? Json.Serialize(Sirocco.Engine.TaskResults.Of(state, t, actionsByTask)) : DBNull.Value;
+        p[13].Value = t.Published is null ? "{}" : Json.Serialize(t.Published);
+        p[14].Value = Json.Serialize(t.PublishedGlobal);
+        p[15].Value = t.Processed ? 1 : 0;
+        p[16].Value = StoreTime.ToText(t.CreatedAt);
+        p[17].Value = StoreTime.ToDb(t.UpdatedAt);
+        p[18].Value = StoreTime.ToDb(t.StartedAt);
+        p[19].Value = StoreTime.ToDb(t.FinishedAt);
+        p[20].Value = EngineJson.Serialize(t);
+        p[21].Value = t.Sequence;
+        await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private static readonly string[] ActionUpsertParameters =

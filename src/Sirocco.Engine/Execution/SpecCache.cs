@@ -14,7 +14,17 @@ internal static class SpecCache
     private const int MaxEntries = 512;
     private static readonly ConcurrentDictionary<(string Text, bool Workbook), object> Parsed = new();
 
-    public static WorkflowSpec GetWorkflowSpec(WorkflowExecution wf) => GetWorkflowSpec(wf.Definition, wf.WorkflowName, wf.WorkbookName);
+    public static WorkflowSpec GetWorkflowSpec(WorkflowExecution wf)
+    {
+        // Looked up per step and per saved task: remember it on the execution (same text instance = same spec).
+        if (wf.ParsedSpec is { } hit && ReferenceEquals(hit.Text, wf.Definition))
+        {
+            return (WorkflowSpec)hit.Spec;
+        }
+        var spec = GetWorkflowSpec(wf.Definition, wf.WorkflowName, wf.WorkbookName);
+        wf.ParsedSpec = (wf.Definition, spec);
+        return spec;
+    }
 
     public static WorkflowSpec GetWorkflowSpec(WorkflowDefinition def) => GetWorkflowSpec(def.Definition, def.Name, def.WorkbookName);
 
@@ -48,6 +58,26 @@ internal static class SpecCache
             return workflows[0];
         }
         throw new MistralError("WorkflowException", $"Workflow not found in its definition [name={fullName}]");
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<WorkflowSpec, Dictionary<string, TaskSpec>> TaskIndex = new();
+
+    /// <summary>
+    /// <see cref="WorkflowSpec.FindTask"/> through a by-name index built once per parsed spec (the engine looks tasks
+    /// up many times per task; a linear search made a step quadratic in the number of tasks).
+    /// </summary>
+    public static TaskSpec? TaskNamed(this WorkflowSpec spec, string name)
+    {
+        var index = TaskIndex.GetValue(spec, static s =>
+        {
+            var byName = new Dictionary<string, TaskSpec>(s.Tasks.Count, StringComparer.Ordinal);
+            foreach (var t in s.Tasks)
+            {
+                byName.TryAdd(t.Name, t); // first of a duplicate name, as FindTask
+            }
+            return byName;
+        });
+        return index.GetValueOrDefault(name);
     }
 
     /// <summary>The ad-hoc action named <paramref name="fullName"/> in an action file or workbook.</summary>

@@ -116,7 +116,7 @@ internal sealed partial class StepRunner
         var result = new List<WorkflowCommand>();
         foreach (var b in backlog)
         {
-            var taskSpec = _spec.FindTask(b.TaskName);
+            var taskSpec = _spec.TaskNamed(b.TaskName);
             if (taskSpec is null)
             {
                 continue;

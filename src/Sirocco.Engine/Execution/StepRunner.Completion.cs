@@ -60,7 +60,7 @@ internal sealed partial class StepRunner
     /// <summary>For the failure text: direct workflows leave out tasks that have an on-error clause, whatever its guards said.</summary>
     private bool IsErrorHandledFor(TaskExecution t) => _spec.Type == WorkflowType.Reverse
         ? t.State != States.Error
-        : (_spec.FindTask(t.Name)?.OnError?.Next.Count ?? 0) > 0;
+        : (_spec.TaskNamed(t.Name)?.OnError?.Next.Count ?? 0) > 0;
 
     private string BuildFailInfoMessage()
     {

@@ -14,7 +14,7 @@ internal sealed partial class StepRunner
     private List<WorkflowCommand> FindReverseCommands()
     {
         var targetName = Wf.Params.GetValueOrDefault("task_name") as string;
-        var target = targetName is null ? null : _spec.FindTask(targetName);
+        var target = targetName is null ? null : _spec.TaskNamed(targetName);
         if (target is null)
         {
             throw new MistralError("WorkflowException", $"Invalid task name [wf_spec={SpecRepr()}, task_name={targetName}]");
@@ -38,7 +38,7 @@ internal sealed partial class StepRunner
         visited.Add(spec.Name);
         foreach (var dep in spec.Requires)
         {
-            if (!visited.Contains(dep) && _spec.FindTask(dep) is { } depSpec)
+            if (!visited.Contains(dep) && _spec.TaskNamed(dep) is { } depSpec)
             {
                 PostOrder(depSpec, visited, order);
             }

@@ -100,7 +100,7 @@ internal sealed partial class StepRunner
         {
             // Mistral refuses the start when the target task is unknown.
             var taskName = parameters.GetValueOrDefault("task_name") as string;
-            if (taskName is null || spec.FindTask(taskName) is null)
+            if (taskName is null || spec.TaskNamed(taskName) is null)
             {
                 throw new EngineException("WorkflowException", $"Invalid task name [wf_spec={SpecRepr()}, task_name={PyText.Str(parameters.GetValueOrDefault("task_name"))}]");
             }

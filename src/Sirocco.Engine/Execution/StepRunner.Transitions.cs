@@ -33,7 +33,7 @@ internal sealed partial class StepRunner
         var ctx = OutboundContext(task);
         foreach (var (name, parameters, eventName) in FindNextTasks(task, ctx))
         {
-            var target = EngineCommands.IsEngineCommand(name) ? null : _spec.FindTask(name);
+            var target = EngineCommands.IsEngineCommand(name) ? null : _spec.TaskNamed(name);
             if (target is null && !EngineCommands.IsEngineCommand(name))
             {
                 throw new MistralError("WorkflowException", $"Task '{name}' not found.");

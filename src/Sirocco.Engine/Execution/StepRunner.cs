@@ -144,7 +144,7 @@ internal sealed partial class StepRunner
     private void Emit(EngineEffect effect) => _effects.Add(effect);
 
     private TaskSpec TaskSpecOf(TaskExecution t) =>
-        _spec.FindTask(t.Name) ?? throw new MistralError("WorkflowException", $"Task '{t.Name}' not found.");
+        _spec.TaskNamed(t.Name) ?? throw new MistralError("WorkflowException", $"Task '{t.Name}' not found.");
 
     /// <summary>
     /// A task's action executions in creation order. Indexed by task on first use in the step (a scan of every action
@@ -298,7 +298,7 @@ internal sealed partial class StepRunner
     /// <summary>Mistral's <c>_convert_to_user_model</c>: the dict <c>task()</c> returns.</summary>
     public OrderedDictionary<string, object?> TaskDict(TaskExecution t)
     {
-        var spec = _spec.FindTask(t.Name);
+        var spec = _spec.TaskNamed(t.Name);
         return new OrderedDictionary<string, object?>
         {
             ["id"] = t.Id,
@@ -306,7 +306,7 @@ internal sealed partial class StepRunner
             ["spec"] = spec is null ? null : TaskSpecDict(spec),
             ["state"] = t.State,
             ["state_info"] = t.StateInfo,
-            ["result"] = TaskResultsCore.Result(_state, t, spec?.HasWithItems ?? false),
+            ["result"] = TaskResultsCore.Result(_state, t, spec?.HasWithItems ?? false, ActionsOf(t)),
             ["published"] = t.Published,
             ["type"] = t.Type,
             ["workflow_execution_id"] = t.WorkflowExecutionId,

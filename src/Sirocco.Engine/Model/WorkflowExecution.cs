@@ -67,6 +67,12 @@ public sealed class WorkflowExecution
     /// <summary>The workflow definition text as it was when the execution started (Mistral keeps a spec snapshot).</summary>
     public string Definition { get; set; } = "";
 
+    /// <summary>
+    /// The parsed spec of <see cref="Definition"/> (and the text instance it was parsed from), so the steps and saves
+    /// of a loaded or cached execution look it up without hashing the whole text each time. Not serialized.
+    /// </summary>
+    internal (string Text, object Spec)? ParsedSpec { get; set; }
+
     /// <summary>Commands held back by a <c>pause</c> command, run on resume (Mistral's command backlog).</summary>
     public List<BacklogCommand> CommandBacklog { get; set; } = [];
 

@@ -14,7 +14,23 @@ internal static class StoreTime
         return new DateTime(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
     }
 
-    public static string ToText(DateTime t) => t.ToString(Format, CultureInfo.InvariantCulture);
+    public static string ToText(DateTime t)
+    {
+        // A step stamps most rows with the same time: format it once.
+        var last = _last;
+        if (last is not null && last.Time == t)
+        {
+            return last.Text;
+        }
+
+        var text = t.ToString(Format, CultureInfo.InvariantCulture);
+        _last = new FormattedTime(t, text);
+        return text;
+    }
+
+    private static FormattedTime? _last;
+
+    private sealed record FormattedTime(DateTime Time, string Text);
 
     public static object ToDb(DateTime? t) => t is { } v ? ToText(v) : DBNull.Value;
 
