@@ -14,6 +14,7 @@ using Sirocco.Store;
 // HTTP: wall time, CPU time, commits and bytes allocated per run. For profiling the engine and the store (perf, dotnet-counters);
 // the figures to compare with Mistral come from bench.py against the server (docs/benchmarks.md).
 // Usage: dotnet run -c Release --project bench/Sirocco.Bench.Workloads [-- --repeat 3 --only chain50,items1000 --parallel 200]
+//        [--no-inline] [--no-cache] | --engine (the engine alone, in memory) | --scale (with-items over 1,000 and 10,000 items)
 var repeat = int.Parse(Arg("--repeat") ?? "3", CultureInfo.InvariantCulture);
 var parallel = int.Parse(Arg("--parallel") ?? "200", CultureInfo.InvariantCulture);
 var only = Arg("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
@@ -29,8 +30,20 @@ var dir = Directory.CreateTempSubdirectory("sirocco-bench-workloads-").FullName;
 try
 {
     await using var store = await SiroccoStore.OpenSqliteAsync(Path.Combine(dir, "bench.db"), new StoreOptions());
-    await using var runtime = new SiroccoRuntime(store);
+    // --no-inline: std.noop/std.echo go through action requests and the executor (one step per result, as any real
+    // action); --no-cache: every step loads its execution's state from the store.
+    await using var runtime = new SiroccoRuntime(store, new RuntimeOptions
+    {
+        RunCheapActionsInline = !args.Contains("--no-inline"),
+        CachedExecutions = args.Contains("--no-cache") ? 0 : new RuntimeOptions().CachedExecutions,
+    });
     await runtime.StartAsync();
+    if (args.Contains("--scale"))
+    {
+        await ScaleAsync(store, runtime, repeat);
+        return;
+    }
+
     Console.WriteLine($"{"workload",-16}{"run",4}{"wall ms",10}{"cpu ms",10}{"commits",9}{"alloc MB",10}");
     foreach (var file in Directory.GetFiles(workloads, "*.yaml").Order(StringComparer.Ordinal))
     {
@@ -60,6 +73,7 @@ try
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
             var allocMb = (GC.GetTotalAllocatedBytes(precise: false) - alloc0) / 1e6;
             var failed = done.Count(e => e.State != States.Success);
+            var commits = runtime.Commits - commits0;
             // as bench.py does: the database stays the size of one run
             foreach (var e in started)
             {
@@ -67,13 +81,55 @@ try
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-16}{run,4}{sw.Elapsed.TotalMilliseconds,10:F1}{cpu.TotalMilliseconds,10:F0}{runtime.Commits - commits0,9}{allocMb,10:F1}{(failed > 0 ? $"  {failed} not SUCCESS" : "")}"));
+                $"{name,-16}{run,4}{sw.Elapsed.TotalMilliseconds,10:F1}{cpu.TotalMilliseconds,10:F0}{commits,9}{allocMb,10:F1}{(failed > 0 ? $"  {failed} not SUCCESS" : "")}"));
         }
     }
 }
 finally
 {
     Directory.Delete(dir, recursive: true);
+}
+
+// The issue's scale check: with-items over 1,000 and 10,000 items at concurrency 100; the cost per item should stay
+// about the same (within 1.5x). Prints CPU and allocations per item for each size.
+static async Task ScaleAsync(SiroccoStore store, SiroccoRuntime runtime, int repeat)
+{
+    Console.WriteLine($"{"with-items c100",-16}{"run",4}{"wall ms",10}{"cpu ms",10}{"commits",9}{"alloc MB",10}{"us/item",9}{"KB/item",9}");
+    foreach (var items in new[] { 1000, 10000 })
+    {
+        var name = $"scale_items{items}";
+        var text = $"""
+            ---
+            version: '2.0'
+            {name}:
+              tasks:
+                t:
+                  with-items: i in <% range({items}) %>
+                  concurrency: 100
+                  action: std.noop
+            """;
+        foreach (var w in LanguageParser.ParseWorkflows(text, DefinitionRecords.CheckExpression).Workflows)
+        {
+            await store.WorkflowDefinitions.CreateAsync(DefinitionRecords.ToRecord(w, w.Name, "", "private", text));
+        }
+
+        for (var run = 1; run <= repeat; run++)
+        {
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var commits0 = runtime.Commits;
+            var alloc0 = GC.GetTotalAllocatedBytes(precise: false);
+            var sw = Stopwatch.StartNew();
+            var started = await runtime.StartExecutionAsync(new StartExecutionRequest { WorkflowIdentifier = name });
+            var done = await runtime.WaitForCompletionAsync(started.Id);
+            sw.Stop();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            var alloc = GC.GetTotalAllocatedBytes(precise: false) - alloc0;
+            var commits = runtime.Commits - commits0;
+            await runtime.DeleteExecutionAsync(started.Id, force: true);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-16}{run,4}{sw.Elapsed.TotalMilliseconds,10:F1}{cpu.TotalMilliseconds,10:F0}{commits,9}{alloc / 1e6,10:F1}{cpu.TotalMicroseconds / items,9:F1}{alloc / 1024.0 / items,9:F1}{(done.State != States.Success ? $"  {done.State}" : "")}"));
+        }
+    }
 }
 
 static void EngineOnly(string workloads, HashSet<string>? only, int repeat)

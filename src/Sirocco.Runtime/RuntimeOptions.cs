@@ -25,6 +25,12 @@ public sealed record RuntimeOptions
     public bool RunCheapActionsInline { get; init; } = true;
 
     /// <summary>
+    /// How many open executions' states the host keeps in memory between steps (checked against the stored version
+    /// before each use, so another node's steps are never missed); 0 loads every state from the store.
+    /// </summary>
+    public int CachedExecutions { get; init; } = 512;
+
+    /// <summary>
     /// The executor pool this node serves: null takes actions of tasks without <c>target:</c>; a name takes only the
     /// actions of tasks that say <c>target: NAME</c> (<c>sirocco executor --pool NAME</c>).
     /// </summary>

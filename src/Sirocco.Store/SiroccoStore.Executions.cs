@@ -31,17 +31,33 @@ public sealed partial class SiroccoStore
         public long NextSequence { get; set; }
     }
 
-    internal static async Task<ExecutionState?> LoadStateAsync(DbConnection c, DbTransaction? tx, string executionId, CancellationToken ct)
+    internal static async Task<ExecutionState?> LoadStateAsync(DbConnection c, DbTransaction? tx, string executionId, CancellationToken ct) =>
+        (await LoadVersionedStateAsync(c, tx, executionId, ct).ConfigureAwait(false)).State;
+
+    /// <summary>The stored version of an execution (every save bumps it), or null when the execution does not exist.</summary>
+    internal static async Task<long?> ReadVersionAsync(DbConnection c, DbTransaction? tx, string executionId, CancellationToken ct) =>
+        await Db.ScalarAsync(c, tx, "SELECT version FROM workflow_executions WHERE id = @id", ct, ("@id", executionId)).ConfigureAwait(false) is { } v
+            ? Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
+    /// <summary>Loads one execution's whole state and the version it was loaded at; a null state when missing.</summary>
+    internal static async Task<(ExecutionState? State, long Version)> LoadVersionedStateAsync(DbConnection c, DbTransaction? tx, string executionId, CancellationToken ct)
     {
-        string? headerJson;
-        await using (var cmd = Db.Command(c, tx, "SELECT engine_state FROM workflow_executions WHERE id = @id").With("@id", executionId))
+        string? headerJson = null;
+        long version = 0;
+        await using (var cmd = Db.Command(c, tx, "SELECT engine_state, version FROM workflow_executions WHERE id = @id").With("@id", executionId))
         {
-            headerJson = (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false)) as string;
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                headerJson = r.GetString(0);
+                version = r.GetInt64(1);
+            }
         }
 
         if (headerJson is null)
         {
-            return null;
+            return (null, 0);
         }
 
         var header = EngineJson.Deserialize<StateHeader>(headerJson);
@@ -70,20 +86,21 @@ public sealed partial class SiroccoStore
             }
         }
 
-        return state;
+        return (state, version);
     }
 
     /// <summary>
     /// Writes a stepped execution: the workflow row always, and the task and action rows named in
     /// <paramref name="changedTasks"/> / <paramref name="changedActions"/> (upserts).
     /// </summary>
-    internal static async Task SaveStateAsync(DbConnection c, DbTransaction tx, ExecutionState state,
+    /// <returns>the execution's new stored version</returns>
+    internal static async Task<long> SaveStateAsync(DbConnection c, DbTransaction tx, ExecutionState state,
         IEnumerable<string> changedTasks, IEnumerable<string> changedActions, CancellationToken ct)
     {
         var wf = state.Workflow;
         var header = new StateHeader { Workflow = wf, Children = state.Children, Timers = state.Timers, NextSequence = state.NextSequence };
         var project = wf.ProjectId ?? StoreOptions.DefaultProjectId;
-        await Db.ExecuteAsync(c, tx, """
+        var version = await Db.ScalarAsync(c, tx, """
             INSERT INTO workflow_executions (id, workflow_id, workflow_name, workflow_namespace, description, tags, params,
                 task_execution_id, root_execution_id, state, state_info, input, output, published_global, project_id,
                 created_at, updated_at, spec, engine_state, version)
@@ -93,6 +110,7 @@ public sealed partial class SiroccoStore
                 state = excluded.state, state_info = excluded.state_info, input = excluded.input, output = excluded.output,
                 published_global = excluded.published_global, updated_at = excluded.updated_at,
                 engine_state = excluded.engine_state, version = workflow_executions.version + 1
+            RETURNING version
             """, ct,
             ("@id", wf.Id), ("@wfid", wf.WorkflowId), ("@wfname", wf.WorkflowName), ("@ns", wf.WorkflowNamespace),
             ("@desc", wf.Description ?? ""), ("@tags", Db.TagsToJson(wf.Tags)), ("@params", Json.Serialize(wf.Params)),
@@ -132,6 +150,8 @@ public sealed partial class SiroccoStore
                 }
             }
         }
+
+        return Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static readonly string[] TaskUpsertParameters =

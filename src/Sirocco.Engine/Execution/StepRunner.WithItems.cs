@@ -60,8 +60,25 @@ internal sealed partial class StepRunner
         }
     }
 
-    /// <summary>Evaluated <c>with-items</c> collections by variable; Python iteration rules (a dict yields keys, a string characters).</summary>
+    /// <summary>
+    /// Evaluated <c>with-items</c> collections by variable; Python iteration rules (a dict yields keys, a string characters).
+    /// Mistral evaluates them again each time a slot frees under <c>concurrency</c>; within one step the task's context
+    /// does not change, so the step evaluates them once per task execution (re-evaluating per freed slot made a
+    /// with-items task quadratic in its item count).
+    /// </summary>
     private OrderedDictionary<string, List<object?>> GetWithItemsValues(TaskRun task)
+    {
+        var id = task.Ex!.Id;
+        if (_withItemsValues is not null && _withItemsValues.TryGetValue(id, out var cached))
+        {
+            return cached;
+        }
+        var values = EvaluateWithItemsValues(task);
+        (_withItemsValues ??= new Dictionary<string, OrderedDictionary<string, List<object?>>>(StringComparer.Ordinal))[id] = values;
+        return values;
+    }
+
+    private OrderedDictionary<string, List<object?>> EvaluateWithItemsValues(TaskRun task)
     {
         var spec = new OrderedDictionary<string, object?>();
         foreach (var w in task.Spec.WithItems)
@@ -109,16 +126,36 @@ internal sealed partial class StepRunner
             .Concat(ChildrenOf(ex).Select(c => (c.Index, c.Accepted, c.State)));
 
     /// <summary>
-    /// The counts the with-items rules need, in one pass without allocating: they are taken after every item's
-    /// completion, so a LINQ pass (and list) per rule made a 1,000-item task allocate megabytes.
+    /// The counts the with-items rules need. They are taken after every item's completion, so the action part is
+    /// counted once per step and then kept current from the actions touched since (<see cref="NoteTouched"/>): a full
+    /// pass per completion made a with-items task quadratic in its item count. Sub-workflow items are counted afresh.
     /// </summary>
     private WithItemsTally Tally(TaskExecution ex)
     {
-        var tally = default(WithItemsTally);
-        foreach (var a in ActionsOf(ex))
+        _tallies ??= new Dictionary<string, ActionTally>(StringComparer.Ordinal);
+        if (!_tallies.TryGetValue(ex.Id, out var kept))
         {
-            tally.Add(a.Accepted, a.State);
+            _tallies[ex.Id] = kept = new ActionTally();
+            foreach (var a in ActionsOf(ex))
+            {
+                kept.Counts.Add(a.Accepted, a.State);
+                a.Tallied = (a.Accepted, a.State);
+            }
         }
+        else
+        {
+            foreach (var a in kept.Touched)
+            {
+                if (a.Tallied is { } before)
+                {
+                    kept.Counts.Remove(before.Accepted, before.State);
+                }
+                kept.Counts.Add(a.Accepted, a.State);
+                a.Tallied = (a.Accepted, a.State);
+            }
+        }
+        kept.Touched.Clear();
+        var tally = kept.Counts;
         foreach (var c in ChildrenOf(ex))
         {
             tally.Add(c.Accepted, c.State);
@@ -126,34 +163,61 @@ internal sealed partial class StepRunner
         return tally;
     }
 
+    /// <summary>An action changed (or was added): a kept tally of its task recounts it on its next use.</summary>
+    private void NoteTouched(ActionExecution a)
+    {
+        if (_tallies is not null && a.TaskExecutionId is { } id && _tallies.TryGetValue(id, out var kept))
+        {
+            kept.Touched.Add(a);
+        }
+    }
+
+    /// <summary>A task's action counts and the actions touched since they were counted.</summary>
+    private sealed class ActionTally
+    {
+        public WithItemsTally Counts;
+
+        public HashSet<ActionExecution> Touched { get; } = new(ReferenceEqualityComparer.Instance);
+    }
+
     private struct WithItemsTally
     {
         public int Accepted;
         public int AcceptedOrRunning;
         public int AcceptedRunningOrIdle;
-        public bool AnyAcceptedCancelled;
-        public bool AnyAcceptedError;
-        public bool AnyUnacceptedCompleted;
+        public int AcceptedCancelled;
+        public int AcceptedError;
+        public int UnacceptedCompleted;
 
-        public void Add(bool accepted, string state)
+        public readonly bool AnyAcceptedCancelled => AcceptedCancelled > 0;
+
+        public readonly bool AnyAcceptedError => AcceptedError > 0;
+
+        public readonly bool AnyUnacceptedCompleted => UnacceptedCompleted > 0;
+
+        public void Add(bool accepted, string state) => Count(accepted, state, 1);
+
+        public void Remove(bool accepted, string state) => Count(accepted, state, -1);
+
+        private void Count(bool accepted, string state, int n)
         {
             if (accepted)
             {
-                Accepted++;
-                AnyAcceptedCancelled |= state == States.Cancelled;
-                AnyAcceptedError |= state == States.Error;
+                Accepted += n;
+                AcceptedCancelled += state == States.Cancelled ? n : 0;
+                AcceptedError += state == States.Error ? n : 0;
             }
             else if (States.IsCompleted(state))
             {
-                AnyUnacceptedCompleted = true;
+                UnacceptedCompleted += n;
             }
             if (accepted || state == States.Running)
             {
-                AcceptedOrRunning++;
+                AcceptedOrRunning += n;
             }
             if (accepted || state is States.Running or States.Idle)
             {
-                AcceptedRunningOrIdle++;
+                AcceptedRunningOrIdle += n;
             }
         }
     }

@@ -24,6 +24,8 @@ internal sealed partial class StepRunner
     private readonly HashSet<string> _changedActions = [];
     private readonly Queue<Action> _work = new();
     private Dictionary<string, List<ActionExecution>>? _actionsByTask;
+    private Dictionary<string, OrderedDictionary<string, List<object?>>>? _withItemsValues;
+    private Dictionary<string, ActionTally>? _tallies;
     private bool _workflowChanged;
     private ExecutionState _state = null!;
     private WorkflowSpec _spec = null!;
@@ -133,6 +135,7 @@ internal sealed partial class StepRunner
     {
         a.UpdatedAt = Now;
         _changedActions.Add(a.Id);
+        NoteTouched(a);
     }
 
     private void TouchWorkflow()

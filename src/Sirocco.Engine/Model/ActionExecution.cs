@@ -77,4 +77,7 @@ public sealed class ActionExecution
 
     /// <summary>Last change (UTC).</summary>
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>How a step's with-items tally last counted this action (engine bookkeeping within one step; not serialized).</summary>
+    internal (bool Accepted, string State)? Tallied { get; set; }
 }

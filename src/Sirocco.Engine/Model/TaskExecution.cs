@@ -80,6 +80,13 @@ public sealed class TaskExecution
 
     /// <summary>When the task completed (UTC).</summary>
     public DateTime? FinishedAt { get; set; }
+
+    /// <summary>
+    /// A shallow copy: the scalar fields (state, state info, times) as they are now; the value maps are shared. Hosts
+    /// that keep a state between steps hand copies to callers and watchers, so a later step does not change what
+    /// they were told.
+    /// </summary>
+    public TaskExecution Copy() => (TaskExecution)MemberwiseClone();
 }
 
 /// <summary>A transition target a task took.</summary>

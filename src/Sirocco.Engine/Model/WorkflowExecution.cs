@@ -90,6 +90,13 @@ public sealed class WorkflowExecution
 
     /// <summary>Last change (UTC).</summary>
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>
+    /// A shallow copy: the scalar fields (state, state info, times) as they are now; the value maps are shared. Hosts
+    /// that keep a state between steps hand copies to callers and watchers, so a later step does not change what
+    /// they were told.
+    /// </summary>
+    public WorkflowExecution Copy() => (WorkflowExecution)MemberwiseClone();
 }
 
 /// <summary>

@@ -153,11 +153,12 @@ internal sealed partial class ExecutionHost
     private async Task StepExecutionAsync(DbConnection c, DbTransaction tx, string executionId, List<Item> items, StepContext ctx,
         long nowMs, Round round, CancellationToken ct)
     {
-        var state = await SiroccoStore.LoadStateAsync(c, tx, executionId, ct).ConfigureAwait(false);
+        var (state, version) = await LoadStateAsync(c, tx, executionId, ct).ConfigureAwait(false);
         var stateBefore = state?.Workflow.State;
         var changedTasks = new HashSet<string>(StringComparer.Ordinal);
         var changedActions = new HashSet<string>(StringComparer.Ordinal);
         var effects = new List<EngineEffect>();
+        var done = new List<TaskCompletionSource<WorkflowExecution>>();
         var dirty = false;
 
         foreach (var item in items)
@@ -183,7 +184,7 @@ internal sealed partial class ExecutionHost
                 // A repeated start (a client retry with the same id, a redelivered child start): the execution stands.
                 if (item.Command is { } cmd)
                 {
-                    round.Completions.Add((cmd.Done, (state.Workflow, null)));
+                    done.Add(cmd.Done);
                 }
 
                 continue;
@@ -199,7 +200,7 @@ internal sealed partial class ExecutionHost
                 dirty = true;
                 if (item.Command is { } cmd)
                 {
-                    round.Completions.Add((cmd.Done, (state.Workflow, null)));
+                    done.Add(cmd.Done);
                 }
             }
             catch (EngineException e)
@@ -242,11 +243,22 @@ internal sealed partial class ExecutionHost
 
         if (state is null || !dirty)
         {
+            if (state is not null)
+            {
+                // unchanged: the state stays as loaded
+                round.Cache.Add((executionId, state, version));
+                if (done.Count > 0)
+                {
+                    Complete(round, done, state.Workflow.Copy());
+                }
+            }
+
             await ApplyEffectsAsync(c, tx, effects, nowMs, round, ct).ConfigureAwait(false);
             return;
         }
 
-        await SiroccoStore.SaveStateAsync(c, tx, state, changedTasks, changedActions, ct).ConfigureAwait(false);
+        version = await SiroccoStore.SaveStateAsync(c, tx, state, changedTasks, changedActions, ct).ConfigureAwait(false);
+        round.Cache.Add((executionId, state, version));
         await ApplyEffectsAsync(c, tx, effects, nowMs, round, ct).ConfigureAwait(false);
 
         if (state.Workflow.State == States.Cancelled)
@@ -259,12 +271,57 @@ internal sealed partial class ExecutionHost
             }
         }
 
-        var tasks = state.Tasks.Where(t => changedTasks.Contains(t.Id)).ToList();
-        round.Changes[executionId] = new ExecutionChange(state.Workflow, tasks);
+        // Callers and watchers get copies: the state itself stays cached and later steps change it in place.
+        var workflow = state.Workflow.Copy();
+        var tasks = new List<TaskExecution>(changedTasks.Count);
+        foreach (var t in state.Tasks)
+        {
+            if (changedTasks.Contains(t.Id))
+            {
+                tasks.Add(t.Copy());
+            }
+        }
+
+        round.Changes[executionId] = new ExecutionChange(workflow, tasks);
         if (!string.Equals(stateBefore, state.Workflow.State, StringComparison.Ordinal))
         {
             round.StateChanged.Add(executionId);
         }
+
+        Complete(round, done, workflow);
+    }
+
+    private static void Complete(Round round, List<TaskCompletionSource<WorkflowExecution>> done, WorkflowExecution workflow)
+    {
+        foreach (var d in done)
+        {
+            round.Completions.Add((d, (workflow, null)));
+        }
+    }
+
+    /// <summary>
+    /// The execution's state: the cached one when the stored version is still the one it was saved at (nobody else
+    /// stepped or updated it since), else loaded from the store. Either way the cache no longer holds it until this
+    /// round commits.
+    /// </summary>
+    private async Task<(ExecutionState? State, long Version)> LoadStateAsync(DbConnection c, DbTransaction tx, string executionId, CancellationToken ct)
+    {
+        if (_cache.Take(executionId) is { } cached)
+        {
+            var stored = await SiroccoStore.ReadVersionAsync(c, tx, executionId, ct).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return (null, 0);
+            }
+
+            if (stored == cached.Version)
+            {
+                CacheHits++;
+                return cached;
+            }
+        }
+
+        return await SiroccoStore.LoadVersionedStateAsync(c, tx, executionId, ct).ConfigureAwait(false);
     }
 
     private static async Task ApplyEffectsAsync(DbConnection c, DbTransaction tx, List<EngineEffect> effects, long nowMs, Round round, CancellationToken ct)
@@ -303,7 +360,7 @@ internal sealed partial class ExecutionHost
         }
     }
 
-    private static async Task DeleteAsync(DbConnection c, DbTransaction tx, DeleteCommand del, Round round, CancellationToken ct)
+    private async Task DeleteAsync(DbConnection c, DbTransaction tx, DeleteCommand del, Round round, CancellationToken ct)
     {
         var state = await SiroccoStore.LoadStateAsync(c, tx, del.ExecutionId, ct).ConfigureAwait(false);
         if (state is null)
@@ -335,6 +392,9 @@ internal sealed partial class ExecutionHost
 
         for (var i = all.Count - 1; i >= 0; i--)
         {
+            var deleted = all[i];
+            _cache.Remove(deleted);
+            round.Cache.RemoveAll(e => e.ExecutionId == deleted);
             round.CancelledActions.AddRange(await SiroccoStore.DeleteActionRequestsOfExecutionAsync(c, tx, all[i], ct).ConfigureAwait(false));
             await SiroccoStore.DeleteExecutionRowsAsync(c, tx, all[i], ct).ConfigureAwait(false);
         }

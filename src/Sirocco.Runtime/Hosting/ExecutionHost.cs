@@ -26,6 +26,7 @@ internal sealed partial class ExecutionHost
     private readonly WakeSignal _wake = new();
 
     private readonly IReadOnlyList<IActionRunner> _runners;
+    private readonly ExecutionStateCache _cache;
 
     public ExecutionHost(SiroccoStore store, RuntimeOptions options, ExecutionWatcher watcher, IReadOnlyList<IActionRunner> runners)
     {
@@ -33,6 +34,7 @@ internal sealed partial class ExecutionHost
         _runners = runners;
         _options = options;
         _watcher = watcher;
+        _cache = new ExecutionStateCache(options.CachedExecutions);
     }
 
     /// <summary>Called after a commit that wrote action requests.</summary>
@@ -46,6 +48,9 @@ internal sealed partial class ExecutionHost
 
     /// <summary>Number of commits so far (diagnostics and benchmarks).</summary>
     public long Commits { get; private set; }
+
+    /// <summary>Steps that found their execution's state in the cache (diagnostics and benchmarks).</summary>
+    public long CacheHits { get; private set; }
 
     public void Post(HostWork work)
     {
@@ -108,6 +113,11 @@ internal sealed partial class ExecutionHost
         }
 
         Commits++;
+        foreach (var (id, state, version) in round.Cache)
+        {
+            _cache.Put(id, state, version);
+        }
+
         AfterCommit(round);
         foreach (var w in round.Deferred)
         {
@@ -188,6 +198,9 @@ internal sealed partial class ExecutionHost
 
         public List<string> CancelledActions { get; } = [];
 
+        /// <summary>States this round stepped, to keep in the cache once it has committed.</summary>
+        public List<(string ExecutionId, ExecutionState State, long Version)> Cache { get; } = [];
+
         public Dictionary<string, ExecutionChange> Changes { get; } = new(StringComparer.Ordinal);
 
         /// <summary>What to report once committed (<see cref="RuntimeOptions.Warn"/>).</summary>
@@ -203,6 +216,7 @@ internal sealed partial class ExecutionHost
             ActionsRequested = TimersArmed = MoreWaiting = EventsAppended = false;
             Deferred.Clear();
             CancelledActions.Clear();
+            Cache.Clear();
             Changes.Clear();
             StateChanged.Clear();
             Warnings.Clear();

@@ -7,7 +7,8 @@ namespace Sirocco.Store.Queries;
 /// <summary>
 /// The two execution updates that are not engine events (PUT /v2/executions/{id} with only a description, or only
 /// <c>params.env</c>). Each writes the API column and the engine's own copy in <c>engine_state</c> in one write
-/// transaction, serialised with the host loop's commits, so a later step keeps the new value.
+/// transaction, serialised with the host loop's commits, so a later step keeps the new value; the version bump makes a
+/// host's cached state of the execution stale.
 /// </summary>
 public static class ExecutionUpdates
 {
@@ -19,7 +20,7 @@ public static class ExecutionUpdates
         {
             await EnsureExistsAsync(c, tx, executionId, token).ConfigureAwait(false);
             await ExecuteAsync(c, tx, """
-                UPDATE workflow_executions SET description = @v, updated_at = @now,
+                UPDATE workflow_executions SET description = @v, updated_at = @now, version = version + 1,
                     engine_state = json_set(engine_state, '$.workflow.description', @v)
                 WHERE id = @id
                 """, token, ("@v", description), ("@now", Now(store)), ("@id", executionId)).ConfigureAwait(false);
@@ -55,7 +56,7 @@ public static class ExecutionUpdates
             parameters["env"] = merged;
             var text = Json.Serialize(parameters);
             await ExecuteAsync(c, tx, """
-                UPDATE workflow_executions SET params = @v, updated_at = @now,
+                UPDATE workflow_executions SET params = @v, updated_at = @now, version = version + 1,
                     engine_state = json_set(engine_state, '$.workflow.params', json(@v))
                 WHERE id = @id
                 """, token, ("@v", text), ("@now", Now(store)), ("@id", executionId)).ConfigureAwait(false);
