@@ -44,7 +44,7 @@ try
         return;
     }
 
-    Console.WriteLine($"{"workload",-16}{"run",4}{"wall ms",10}{"cpu ms",10}{"commits",9}{"alloc MB",10}");
+    Console.WriteLine($"{"workload",-16}{"run",4}{"wall ms",10}{"cpu ms",10}{"commits",9}{"alloc MB",10}{"jitted",8}");
     foreach (var file in Directory.GetFiles(workloads, "*.yaml").Order(StringComparer.Ordinal))
     {
         var name = Path.GetFileNameWithoutExtension(file);
@@ -65,6 +65,7 @@ try
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var commits0 = runtime.Commits;
             var alloc0 = GC.GetTotalAllocatedBytes(precise: false);
+            var jit0 = System.Runtime.JitInfo.GetCompiledMethodCount();
             var sw = Stopwatch.StartNew();
             var started = await Task.WhenAll(Enumerable.Range(0, count).Select(_ =>
                 runtime.StartExecutionAsync(new StartExecutionRequest { WorkflowIdentifier = name })));
@@ -81,7 +82,7 @@ try
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-16}{run,4}{sw.Elapsed.TotalMilliseconds,10:F1}{cpu.TotalMilliseconds,10:F0}{commits,9}{allocMb,10:F1}{(failed > 0 ? $"  {failed} not SUCCESS" : "")}"));
+                $"{name,-16}{run,4}{sw.Elapsed.TotalMilliseconds,10:F1}{cpu.TotalMilliseconds,10:F0}{commits,9}{allocMb,10:F1}{System.Runtime.JitInfo.GetCompiledMethodCount() - jit0,8}{(failed > 0 ? $"  {failed} not SUCCESS" : "")}"));
         }
     }
 }

@@ -94,6 +94,11 @@ internal sealed partial class StepRunner
     private string GetActionName(TaskRun task)
     {
         object? name = task.Spec.Action;
+        if (name is string plain && !ExpressionEvaluator.HasExpression(plain))
+        {
+            // a plain action name (the usual case): nothing to evaluate, no expression context to build
+            return plain.Length > 0 ? plain : "std.noop";
+        }
         if (Py.Truthy(name))
         {
             name = Evaluate(name, TaskExpressionContext(task.Ex!), task.Ex);
@@ -284,7 +289,7 @@ internal sealed partial class StepRunner
                 a.Output = new OrderedDictionary<string, object?> { ["result"] = msg };
                 a.Accepted = true;
                 Touch(a);
-                if (a.TaskExecutionId is not null && _state.FindTask(a.TaskExecutionId) is { } failed)
+                if (a.TaskExecutionId is not null && TaskById(a.TaskExecutionId) is { } failed)
                 {
                     ForceFailTask(failed, msg);
                 }
@@ -294,7 +299,7 @@ internal sealed partial class StepRunner
         a.Output = new OrderedDictionary<string, object?> { ["result"] = value };
         a.Accepted = true;
         Touch(a);
-        if (a.TaskExecutionId is null || _state.FindTask(a.TaskExecutionId) is not { } task)
+        if (a.TaskExecutionId is null || TaskById(a.TaskExecutionId) is not { } task)
         {
             return;
         }
@@ -315,7 +320,7 @@ internal sealed partial class StepRunner
         }
         a.State = e.State;
         Touch(a);
-        if (a.TaskExecutionId is not null && _state.FindTask(a.TaskExecutionId) is { } task)
+        if (a.TaskExecutionId is not null && TaskById(a.TaskExecutionId) is { } task)
         {
             OnTaskActionUpdate(task, e.State);
         }

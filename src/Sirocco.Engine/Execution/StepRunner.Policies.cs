@@ -261,7 +261,7 @@ internal sealed partial class StepRunner
         }
         _state.Timers.Remove(timer);
         TouchWorkflow();
-        if (timer.TaskExecutionId is null || _state.FindTask(timer.TaskExecutionId) is not { } ex || States.IsCompleted(Wf.State))
+        if (timer.TaskExecutionId is null || TaskById(timer.TaskExecutionId) is not { } ex || States.IsCompleted(Wf.State))
         {
             return;
         }

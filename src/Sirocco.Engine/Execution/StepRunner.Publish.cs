@@ -18,12 +18,12 @@ internal sealed partial class StepRunner
         {
             return;
         }
-        var view = Dicts.View(CurrentTaskDict(ex), ex.InContext, EnvDict(), Wf.Context, Wf.Input);
         var publish = spec.GetPublish(ex.State == States.Success);
         if (publish is null)
         {
             return;
         }
+        var view = Dicts.View(CurrentTaskDict(ex), ex.InContext, EnvDict(), Wf.Context, Wf.Input);
         ex.Published = publish.Branch is null ? null : Evaluate(publish.Branch, view, ex) as OrderedDictionary<string, object?>;
         if (publish.Global is not null && Evaluate(publish.Global, view, ex) is OrderedDictionary<string, object?> globals)
         {

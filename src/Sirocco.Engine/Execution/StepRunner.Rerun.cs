@@ -13,7 +13,7 @@ internal sealed partial class StepRunner
 {
     private void Rerun(RerunTask e)
     {
-        var task = _state.FindTask(e.TaskExecutionId)
+        var task = TaskById(e.TaskExecutionId)
             ?? throw new EngineException("NotFoundException", $"Task execution not found [id={e.TaskExecutionId}]");
         if (task.State != States.Error)
         {

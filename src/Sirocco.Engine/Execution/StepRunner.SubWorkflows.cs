@@ -107,7 +107,7 @@ internal sealed partial class StepRunner
         child.Output = e.Output;
         child.Accepted = true;
         TouchWorkflow();
-        if (_state.FindTask(child.TaskExecutionId) is not { } task)
+        if (TaskById(child.TaskExecutionId) is not { } task)
         {
             return;
         }
@@ -132,7 +132,7 @@ internal sealed partial class StepRunner
         }
         child.State = e.State;
         TouchWorkflow();
-        if (_state.FindTask(child.TaskExecutionId) is { } task && e.State is States.Paused or States.Running)
+        if (TaskById(child.TaskExecutionId) is { } task && e.State is States.Paused or States.Running)
         {
             OnTaskActionUpdate(task, e.State);
         }
@@ -152,7 +152,7 @@ internal sealed partial class StepRunner
                 Emit(new NotifyParent(Wf.ParentExecutionId, new ChildStateChanged(Wf.Id, States.Running)));
             }
         }
-        if (_state.FindTask(child.TaskExecutionId) is { } task)
+        if (TaskById(child.TaskExecutionId) is { } task)
         {
             SetTaskState(task, States.Running, null, processed: false);
         }

@@ -175,7 +175,7 @@ internal sealed partial class StepRunner
         {
             ex.RuntimeContext["triggered_by"] = task.TriggeredBy;
         }
-        _state.Tasks.Add(ex);
+        AddTask(ex);
         Touch(ex);
         task.Ex = ex;
         return ex;

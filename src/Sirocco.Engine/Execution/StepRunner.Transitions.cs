@@ -66,7 +66,8 @@ internal sealed partial class StepRunner
     private List<(string Name, OrderedDictionary<string, object?>? Params, string Event)> FindNextTasks(TaskExecution task, OrderedDictionary<string, object?> outbound)
     {
         var spec = TaskSpecOf(task);
-        var view = Dicts.View(CurrentTaskDict(task), outbound, EnvDict(), Wf.Context, Wf.Input);
+        // The context is built only for a transition with a condition or parameters (a plain "on-success: next" needs none).
+        OrderedDictionary<string, object?>? view = null;
         var result = new List<(string, OrderedDictionary<string, object?>?, string)>();
 
         void Take(OnClauseSpec? clause, string eventName)
@@ -77,6 +78,12 @@ internal sealed partial class StepRunner
             }
             foreach (var tr in clause.Next)
             {
+                if (tr.Condition is null && tr.Params.Count == 0)
+                {
+                    result.Add((tr.Name, [], eventName)); // what evaluating the empty parameters gives
+                    continue;
+                }
+                view ??= Dicts.View(CurrentTaskDict(task), outbound, EnvDict(), Wf.Context, Wf.Input);
                 if (tr.Condition is null || Py.Truthy(EvaluateOne(tr.Condition, view, task)))
                 {
                     var parameters = Evaluate(tr.Params, view, task) as OrderedDictionary<string, object?>;

@@ -24,6 +24,7 @@ internal sealed partial class StepRunner
     private readonly HashSet<string> _changedActions = [];
     private readonly Queue<Action> _work = new();
     private Dictionary<string, List<ActionExecution>>? _actionsByTask;
+    private Dictionary<string, TaskExecution>? _tasksById;
     private Dictionary<string, OrderedDictionary<string, List<object?>>>? _withItemsValues;
     private Dictionary<string, ActionTally>? _tallies;
     private bool _workflowChanged;
@@ -176,6 +177,30 @@ internal sealed partial class StepRunner
             _actionsByTask[taskExecutionId] = list = [];
         }
         return list;
+    }
+
+    /// <summary>
+    /// The task execution with this id, or null: indexed on first use in the step (a scan of every task per completed
+    /// action made a wide fan-out quadratic); <see cref="AddTask"/> keeps the index current.
+    /// </summary>
+    private TaskExecution? TaskById(string id)
+    {
+        if (_tasksById is null)
+        {
+            _tasksById = new Dictionary<string, TaskExecution>(_state.Tasks.Count, StringComparer.Ordinal);
+            foreach (var t in _state.Tasks)
+            {
+                _tasksById.TryAdd(t.Id, t); // first of a repeated id, as ExecutionState.FindTask
+            }
+        }
+        return _tasksById.GetValueOrDefault(id);
+    }
+
+    /// <summary>Adds a new task execution to the state (and to the by-id index once it exists).</summary>
+    private void AddTask(TaskExecution t)
+    {
+        _state.Tasks.Add(t);
+        _tasksById?.TryAdd(t.Id, t);
     }
 
     /// <summary>Adds a new action execution to the state (and to the by-task index once it exists).</summary>
