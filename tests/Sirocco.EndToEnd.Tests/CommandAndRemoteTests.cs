@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 
 namespace Sirocco.EndToEnd.Tests;
@@ -91,20 +90,8 @@ public sealed class ProvidersServerProcess : SiroccoProcess
 [Trait("Category", "Integration")]
 public sealed class CommandAndRemoteTests(ProvidersServerProcess server) : IClassFixture<ProvidersServerProcess>
 {
-    private static readonly HttpClient Http = new();
-
-    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? body = null, string type = "application/json")
-    {
-        using var request = new HttpRequestMessage(method, server.Url + path);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, type);
-        }
-
-        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
+    private Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? body = null, string type = "application/json")
+        => ServerApi.SendAsync(server.Url, method, path, body, type);
 
     private async Task<JsonElement> RunAsync(string workflow, object input)
     {
