@@ -247,7 +247,6 @@ internal sealed partial class Interpreter(Budget budget, IExecutionFunctions? fu
             {
                 continue;
             }
-            call.Reset();
             try
             {
                 return f.Impl(call);
@@ -414,10 +413,6 @@ internal sealed class Call
     public IReadOnlyDictionary<string, YaqlNode> Named => _named;
 
     public IReadOnlyList<YaqlNode> RawArgs => _args;
-
-    public void Reset()
-    {
-    }
 
     /// <summary>Requires between min and max positional arguments (receiver included) and only the given keyword names.</summary>
     public void Arity(int min, int max, params string[] names)
