@@ -25,6 +25,12 @@ public sealed record RuntimeOptions
     public bool RunCheapActionsInline { get; init; } = true;
 
     /// <summary>
+    /// On start, an engine node runs a small built-in workflow in memory in the background (<see cref="Engine.EngineWarmup"/>),
+    /// so that the first real executions do not pay for compiling the engine's common paths. Nothing is stored.
+    /// </summary>
+    public bool WarmUp { get; init; } = true;
+
+    /// <summary>
     /// How many open executions' states the host keeps in memory between steps (checked against the stored version
     /// before each use, so another node's steps are never missed); 0 loads every state from the store.
     /// </summary>

@@ -171,8 +171,31 @@ public sealed class SiroccoRuntime : IAsyncDisposable
             _loops.Add(Task.Run(() => _cron.RunAsync(stop), CancellationToken.None));
         }
 
+        if (engine && Options.WarmUp)
+        {
+            _loops.Add(Task.Run(WarmUp, CancellationToken.None));
+        }
+
         _host.Wake();
         _executor.Wake();
+    }
+
+    private void WarmUp()
+    {
+        try
+        {
+            var execution = Engine.EngineWarmup.Run();
+            if (execution.State != States.Success)
+            {
+                Options.Warn($"the engine's warm-up workflow ended in {execution.State}: {execution.StateInfo}");
+            }
+        }
+#pragma warning disable CA1031 // the warm-up is an optimisation: whatever it hits is reported, never fatal
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Options.Warn($"the engine's warm-up workflow failed: {e.Message}");
+        }
     }
 
     private void OnNotification(string topic)
