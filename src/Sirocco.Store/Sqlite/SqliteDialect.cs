@@ -12,6 +12,8 @@ public sealed class SqliteDialect : ISqlDialect, IDisposable
 
     private readonly string _connectionString;
     private readonly string _pragmas;
+    // native connections that have had _pragmas run (the pool reuses them; collected with them)
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, SqliteDialect> _prepared = [];
 
     /// <summary>Creates the dialect for a database file (created when missing).</summary>
     public SqliteDialect(string path, StoreOptions options)
@@ -51,9 +53,16 @@ public sealed class SqliteDialect : ISqlDialect, IDisposable
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = _pragmas;
-            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            // The pragmas hold for the native connection's lifetime: a connection handed out again by the pool has
+            // them already, and running them again on every open cost four statement compilations per transaction.
+            if (connection.Handle is { } handle && !_prepared.TryGetValue(handle, out _))
+            {
+                await using var cmd = connection.CreateCommand();
+                cmd.CommandText = _pragmas;
+                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                _prepared.AddOrUpdate(handle, this);
+            }
+
             return connection;
         }
         catch
