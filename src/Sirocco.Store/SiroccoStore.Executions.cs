@@ -44,14 +44,16 @@ public sealed partial class SiroccoStore
     internal static async Task<(ExecutionState? State, long Version)> LoadVersionedStateAsync(DbConnection c, DbTransaction? tx, string executionId, CancellationToken ct)
     {
         string? headerJson = null;
+        string? spec = null;
         long version = 0;
-        await using (var cmd = Db.Command(c, tx, "SELECT engine_state, version FROM workflow_executions WHERE id = @id").With("@id", executionId))
+        await using (var cmd = Db.Command(c, tx, "SELECT engine_state, version, spec FROM workflow_executions WHERE id = @id").With("@id", executionId))
         {
             await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             if (await r.ReadAsync(ct).ConfigureAwait(false))
             {
                 headerJson = r.GetString(0);
                 version = r.GetInt64(1);
+                spec = r.IsDBNull(2) ? null : r.GetString(2);
             }
         }
 
@@ -61,6 +63,10 @@ public sealed partial class SiroccoStore
         }
 
         var header = EngineJson.Deserialize<StateHeader>(headerJson);
+        if (header.Workflow.Definition.Length == 0 && spec is not null)
+        {
+            header.Workflow.Definition = spec; // saved once, in the spec column (rows written before hold it in both)
+        }
         var state = new ExecutionState
         {
             Workflow = header.Workflow,
@@ -100,6 +106,20 @@ public sealed partial class SiroccoStore
         var wf = state.Workflow;
         var header = new StateHeader { Workflow = wf, Children = state.Children, Timers = state.Timers, NextSequence = state.NextSequence };
         var project = wf.ProjectId ?? StoreOptions.DefaultProjectId;
+        // The definition text goes into the spec column when the row is created and never changes; leaving it out of
+        // the engine's copy halves the row a step rewrites (and the pages each commit syncs).
+        string engineState;
+        var definition = wf.Definition;
+        wf.Definition = "";
+        try
+        {
+            engineState = EngineJson.Serialize(header);
+        }
+        finally
+        {
+            wf.Definition = definition;
+        }
+
         var version = await Db.ScalarAsync(c, tx, """
             INSERT INTO workflow_executions (id, workflow_id, workflow_name, workflow_namespace, description, tags, params,
                 task_execution_id, root_execution_id, state, state_info, input, output, published_global, project_id,
@@ -117,7 +137,7 @@ public sealed partial class SiroccoStore
             ("@task", wf.TaskExecutionId), ("@root", wf.RootExecutionId), ("@state", wf.State), ("@info", wf.StateInfo),
             ("@input", Json.Serialize(wf.Input)), ("@output", Json.Serialize(wf.Output)), ("@pg", Json.Serialize(wf.PublishedGlobal)),
             ("@project", project), ("@created", StoreTime.ToText(wf.CreatedAt)), ("@updated", StoreTime.ToDb(wf.UpdatedAt)),
-            ("@spec", wf.Definition), ("@engine", EngineJson.Serialize(header))).ConfigureAwait(false);
+            ("@spec", wf.Definition), ("@engine", engineState)).ConfigureAwait(false);
 
         // One pass over the state with a set of changed ids (a lookup per id was O(changed x all): quadratic for a
         // with-items step that schedules or completes every item); rows go out in creation order.
