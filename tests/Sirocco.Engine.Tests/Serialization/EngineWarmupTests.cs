@@ -11,7 +11,7 @@ public class EngineWarmupTests
         var execution = EngineWarmup.Run();
 
         Assert.Equal(States.Success, execution.State);
-        // first published 1; the with-items published three upper-cased names; Jinja counted the names
+        // first published 1; the with-items published three upper-cased names; plain counted the names
         Assert.Equal("""{"counter":1,"greeting":"hello 3"}""", Json.Serialize(execution.Output));
     }
 
