@@ -45,6 +45,12 @@ public sealed record RuntimeOptions
     /// <summary>What this node runs (default: everything). Without the engine role no host loop runs here.</summary>
     public NodeRoles Roles { get; init; } = NodeRoles.All;
 
+    /// <summary>
+    /// On a node with the api role but without the engine role: how long a command (start, pause, rerun, run an action,
+    /// ...) may wait for an engine node to take it before it is withdrawn and the API answers 503.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often this node writes its heartbeat into the node registry.</summary>
     public TimeSpan NodeHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
 

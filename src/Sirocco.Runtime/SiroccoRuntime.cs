@@ -4,6 +4,7 @@ using Sirocco.Actions.Standard;
 using Sirocco.Runtime.Providers;
 using Sirocco.Engine.Events;
 using Sirocco.Engine.Model;
+using Sirocco.Runtime.Cluster;
 using Sirocco.Runtime.Commands;
 using Sirocco.Runtime.Durability;
 using Sirocco.Runtime.Executors;
@@ -27,6 +28,8 @@ public sealed class SiroccoRuntime : IAsyncDisposable
     private readonly TimerChore _timers;
     private readonly OrphanedActionChore _orphans;
     private readonly CronScheduler _cron;
+    private readonly CommandRelay? _relay;
+    private readonly CommandWorker _commands;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private readonly IReadOnlyList<IActionProvider> _owned;
@@ -67,7 +70,16 @@ public sealed class SiroccoRuntime : IAsyncDisposable
         _host = new ExecutionHost(store, Options, _watcher, actionRunners);
         if (Options.Roles.HasFlag(NodeRoles.Api) && !Options.Roles.HasFlag(NodeRoles.Engine))
         {
-            throw new NotSupportedException("not supported: a node with the api role but without the engine role (run api together with engine)");
+            if (store.Dialect.SingleWriter)
+            {
+                // one process owns a SQLite database (it takes over every lease at start): no engine node can share it
+                throw new NotSupportedException(
+                    $"not supported: a node with the api role but without the engine role on {store.Dialect.Name} (one process owns a SQLite " +
+                    "database; add the engine role, or share a PostgreSQL database with engine nodes)");
+            }
+
+            // an API-only node hands every command that needs the engine to the engine nodes through the database
+            _relay = new CommandRelay(store, Options);
         }
 
         // The executor also runs what the API asks for directly, ad-hoc actions included (through the whole catalog).
@@ -77,6 +89,7 @@ public sealed class SiroccoRuntime : IAsyncDisposable
             ? outcome => _host.Post(new ActionOutcomeWork(outcome))
             : outcome => _ = ReportDurablyAsync(outcome));
         _direct = new DirectActions(store, _executor, Actions);
+        _commands = new CommandWorker(store, Options, (request, ct) => _direct.RunAsync(request, ct)) { Swept = _host.WakeForCommands };
         _timers = new TimerChore(store, Options, _host);
         _orphans = new OrphanedActionChore(store, Options, _executor, _host);
         _host.ActionsRequested = _executor.Wake;
@@ -148,6 +161,11 @@ public sealed class SiroccoRuntime : IAsyncDisposable
             _loops.Add(Task.Run(() => _host.RunLoopAsync(stop), CancellationToken.None));
             _loops.Add(Task.Run(() => _timers.RunAsync(stop), CancellationToken.None));
             _loops.Add(Task.Run(() => _orphans.RunAsync(stop), CancellationToken.None));
+            if (!Store.Dialect.SingleWriter)
+            {
+                // commands of API-only nodes (only a shared database has other nodes)
+                _loops.Add(Task.Run(() => _commands.RunAsync(stop), CancellationToken.None));
+            }
         }
 
         if (executor)
@@ -211,14 +229,25 @@ public sealed class SiroccoRuntime : IAsyncDisposable
             return;
         }
 
+        if (topic.StartsWith(WorkTopics.CommandsDonePrefix, StringComparison.Ordinal))
+        {
+            _relay?.OnAnswered(topic[WorkTopics.CommandsDonePrefix.Length..].Split(','));
+            return;
+        }
+
         if (topic == WorkTopics.All)
         {
             // (re)connected: a change may have been missed while not listening
             _ = RefreshWaitersAsync(_watcher.WaitedFor());
+            _relay?.OnReconnected();
         }
 
         switch (topic)
         {
+            case WorkTopics.Commands:
+                _host.WakeForCommands();
+                _commands.Wake();
+                break;
             case WorkTopics.Events:
                 _host.Wake();
                 break;
@@ -229,7 +258,8 @@ public sealed class SiroccoRuntime : IAsyncDisposable
                 _timers.Wake();
                 break;
             default:
-                _host.Wake();
+                _host.WakeForCommands();
+                _commands.Wake();
                 _executor.Wake();
                 _timers.Wake();
                 break;
@@ -388,7 +418,9 @@ public sealed class SiroccoRuntime : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         EnsureStarted();
-        return _direct.RunAsync(request, ct);
+        return _relay is { } relay
+            ? relay.SendAsync<RunActionOutcome>(SiroccoStore.CommandKinds.RunAction, null, Engine.Serialization.EngineJson.Serialize(request), ct)
+            : _direct.RunAsync(request, ct);
     }
 
     /// <summary>
@@ -440,6 +472,11 @@ public sealed class SiroccoRuntime : IAsyncDisposable
     public Task<WorkflowExecution> DeleteExecutionAsync(string executionId, bool force = false, CancellationToken ct = default)
     {
         EnsureStarted();
+        if (_relay is { } relay)
+        {
+            return relay.SendAsync<WorkflowExecution>(SiroccoStore.CommandKinds.Delete, executionId, force ? "force" : "", ct);
+        }
+
         var cmd = new DeleteCommand(executionId, force);
         _host.Post(cmd);
         return cmd.Done.Task.WaitAsync(ct);
@@ -477,6 +514,12 @@ public sealed class SiroccoRuntime : IAsyncDisposable
     private Task<WorkflowExecution> SendAsync(string executionId, EngineEvent e, CancellationToken ct)
     {
         EnsureStarted();
+        if (_relay is { } relay)
+        {
+            // an API-only node: an engine node steps it and answers (the same result or error as here)
+            return relay.SendAsync<WorkflowExecution>(SiroccoStore.CommandKinds.Event, executionId, Engine.Serialization.EngineJson.Serialize(e), ct);
+        }
+
         var cmd = new EventCommand(executionId, e);
         _host.Post(cmd);
         return cmd.Done.Task.WaitAsync(ct);

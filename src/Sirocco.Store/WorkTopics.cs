@@ -18,6 +18,12 @@ public static class WorkTopics
     /// </summary>
     public const string ExecutionsPrefix = "executions:";
 
+    /// <summary>Commands were queued by an API-only node: engine nodes should look.</summary>
+    public const string Commands = "commands";
+
+    /// <summary>Prefix of a topic naming answered commands (<c>commands-done:ID,ID</c>): the asking node reads them.</summary>
+    public const string CommandsDonePrefix = "commands-done:";
+
     /// <summary>Sent after (re)connecting a listener: look at everything once.</summary>
     public const string All = "*";
 }

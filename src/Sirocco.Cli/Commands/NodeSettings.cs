@@ -20,6 +20,15 @@ public sealed class NodeSettings
     /// <summary>Environment variable for <c>--sweep-interval</c>.</summary>
     public const string SweepIntervalVariable = "SIROCCO_SWEEP_INTERVAL";
 
+    /// <summary>Environment variable for <c>--command-timeout</c>.</summary>
+    public const string CommandTimeoutVariable = "SIROCCO_COMMAND_TIMEOUT";
+
+    private readonly Option<double?> _commandTimeout = new("--command-timeout")
+    {
+        Description = "on an api node without the engine role: seconds a command waits for an engine node to take it before it is withdrawn " +
+                      $"and answered with 503 (default 30); default: ${CommandTimeoutVariable}",
+    };
+
     private readonly Option<string?> _missedPolicy = new("--cron-missed-policy")
     {
         Description = $"what cron due times missed while no node ran do: fire-once (default), skip or fire-all; default: ${CronMissedPolicyVariable}",
@@ -42,6 +51,7 @@ public sealed class NodeSettings
         command.Options.Add(_missedPolicy);
         command.Options.Add(_lease);
         command.Options.Add(_sweep);
+        command.Options.Add(_commandTimeout);
     }
 
     /// <summary>
@@ -75,6 +85,11 @@ public sealed class NodeSettings
         if (Seconds(parse.GetValue(_sweep), _sweep.Name, SweepIntervalVariable, environment) is { } sweep)
         {
             options = options with { SweepInterval = sweep };
+        }
+
+        if (Seconds(parse.GetValue(_commandTimeout), _commandTimeout.Name, CommandTimeoutVariable, environment) is { } commandTimeout)
+        {
+            options = options with { CommandTimeout = commandTimeout };
         }
 
         return options;

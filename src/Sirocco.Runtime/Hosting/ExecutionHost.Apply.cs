@@ -3,6 +3,8 @@ using Sirocco.Engine;
 using Sirocco.Engine.Effects;
 using Sirocco.Engine.Events;
 using Sirocco.Engine.Model;
+using Sirocco.Engine.Serialization;
+using Sirocco.Runtime.Cluster;
 using Sirocco.Runtime.Executors;
 using Sirocco.Runtime.Notifications;
 using Sirocco.Store;
@@ -12,7 +14,7 @@ namespace Sirocco.Runtime.Hosting;
 /// <summary>The transactional part of a round: step executions and write everything they produced.</summary>
 internal sealed partial class ExecutionHost
 {
-    private async Task ApplyAsync(DbConnection c, DbTransaction tx, List<HostWork> work, Round round, CancellationToken ct)
+    private async Task ApplyAsync(DbConnection c, DbTransaction tx, List<HostWork> work, bool readCommands, Round round, CancellationToken ct)
     {
         round.Reset(); // a transient failure (deadlock between nodes) runs the round again from scratch
         var nowOffset = _store.Clock.GetUtcNow();
@@ -105,6 +107,46 @@ internal sealed partial class ExecutionHost
             }
         }
 
+        // Commands of API-only nodes: claimed by this transaction (SKIP LOCKED), applied like this node's own and answered
+        // in the same commit, so each is applied and answered exactly once; a node dying mid-round releases them.
+        var durable = new Dictionary<TaskCompletionSource<WorkflowExecution>, SiroccoStore.PendingCommand>();
+        var answered = new List<string>();
+        if (readCommands)
+        {
+            var commands = await SiroccoStore.ReadPendingCommandsAsync(c, tx, _options.BatchSize, ct, dialect.SkipLockedClause).ConfigureAwait(false);
+            round.CommandsWaiting = commands.Count == _options.BatchSize;
+            foreach (var pc in commands)
+            {
+                if (pc.ExecutionId is { } target && !await LockAsync(target).ConfigureAwait(false))
+                {
+                    round.CommandsWaiting = round.CommandsDeferred = true;
+                    continue;
+                }
+
+                try
+                {
+                    var executionId = pc.ExecutionId ?? throw new InvalidDataException($"command {pc.Id} names no execution");
+                    if (pc.Kind == SiroccoStore.CommandKinds.Delete)
+                    {
+                        var del = new DeleteCommand(executionId, pc.Payload == "force") { Durable = pc };
+                        durable[del.Done] = pc;
+                        deletes.Add(del);
+                    }
+                    else
+                    {
+                        var cmd = new EventCommand(executionId, EngineJson.Deserialize<EngineEvent>(pc.Payload)) { Durable = pc };
+                        durable[cmd.Done] = pc;
+                        Add(executionId, new Item(cmd.Event, null, cmd));
+                    }
+                }
+                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or NotSupportedException)
+                {
+                    await SiroccoStore.AnswerCommandAsync(c, tx, pc.Seq, CommandAnswer.Failed(e), nowMs, ct).ConfigureAwait(false);
+                    answered.Add(pc.Id);
+                }
+            }
+        }
+
         var ctx = new StepContext
         {
             Now = nowOffset.UtcDateTime,
@@ -121,6 +163,21 @@ internal sealed partial class ExecutionHost
         foreach (var del in deletes)
         {
             await DeleteAsync(c, tx, del, round, ct).ConfigureAwait(false);
+        }
+
+        foreach (var (done, result) in round.Completions)
+        {
+            if (durable.TryGetValue(done, out var pc))
+            {
+                var answer = result.Error is { } error ? CommandAnswer.Failed(error) : CommandAnswer.Ok(result.Workflow);
+                await SiroccoStore.AnswerCommandAsync(c, tx, pc.Seq, answer, nowMs, ct).ConfigureAwait(false);
+                answered.Add(pc.Id);
+            }
+        }
+
+        if (answered.Count > 0)
+        {
+            await _store.NotifyCommandsAnsweredAsync(c, tx, answered, ct).ConfigureAwait(false);
         }
 
         // Wake the other nodes when this commits (PostgreSQL NOTIFY; nothing on SQLite, where the wakes are in-process).

@@ -61,6 +61,18 @@ internal sealed partial class ExecutionHost
     /// <summary>Pending events may be waiting in the table.</summary>
     public void Wake() => _wake.Set();
 
+    /// <summary>
+    /// Commands of API-only nodes may be waiting (a <c>commands</c> notification, a reconnect, the slow sweep): the next
+    /// round reads the command table. Rounds read it only then, so the hot path pays nothing when no API-only node exists.
+    /// </summary>
+    public void WakeForCommands()
+    {
+        Volatile.Write(ref _commandsPending, 1);
+        _wake.Set();
+    }
+
+    private int _commandsPending = 1;
+
     public async Task RunLoopAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -93,9 +105,10 @@ internal sealed partial class ExecutionHost
     private async Task<(bool More, bool Deferred)> ProcessRoundAsync(List<HostWork> work, CancellationToken ct)
     {
         var round = new Round();
+        var readCommands = Interlocked.Exchange(ref _commandsPending, 0) == 1;
         try
         {
-            await _store.WriteAsync((c, tx, token) => ApplyAsync(c, tx, work, round, token), ct).ConfigureAwait(false);
+            await _store.WriteAsync((c, tx, token) => ApplyAsync(c, tx, work, readCommands, round, token), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -109,6 +122,11 @@ internal sealed partial class ExecutionHost
             // Nothing of this round was committed: pending events stay pending; commands fail back to their callers;
             // executor results are lost, their leases expire and the sweep re-runs or fails those actions.
             FailCommands(work, e);
+            if (readCommands)
+            {
+                Volatile.Write(ref _commandsPending, 1);
+            }
+
             return (false, false);
         }
 
@@ -124,7 +142,13 @@ internal sealed partial class ExecutionHost
             _inbox.Writer.TryWrite(w);
         }
 
-        return (round.MoreWaiting, round.Deferred.Count > 0);
+        if (round.CommandsWaiting)
+        {
+            // a full batch, or commands for executions another node is stepping: read the table again
+            Volatile.Write(ref _commandsPending, 1);
+        }
+
+        return (round.MoreWaiting || (round.CommandsWaiting && !round.CommandsDeferred), round.Deferred.Count > 0 || round.CommandsDeferred);
     }
 
     private static void FailCommands(List<HostWork> work, Exception e)
@@ -194,6 +218,12 @@ internal sealed partial class ExecutionHost
 
         public bool EventsAppended { get; set; }
 
+        /// <summary>Command rows were left pending (a full batch, or their execution is held by another node).</summary>
+        public bool CommandsWaiting { get; set; }
+
+        /// <summary>Some command rows wait for an execution another node is stepping.</summary>
+        public bool CommandsDeferred { get; set; }
+
         public List<HostWork> Deferred { get; } = [];
 
         public List<string> CancelledActions { get; } = [];
@@ -213,7 +243,7 @@ internal sealed partial class ExecutionHost
 
         public void Reset()
         {
-            ActionsRequested = TimersArmed = MoreWaiting = EventsAppended = false;
+            ActionsRequested = TimersArmed = MoreWaiting = EventsAppended = CommandsWaiting = CommandsDeferred = false;
             Deferred.Clear();
             CancelledActions.Clear();
             Cache.Clear();

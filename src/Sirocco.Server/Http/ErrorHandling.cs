@@ -30,6 +30,7 @@ public static partial class ErrorHandling
         InvalidQueryException e => (StatusCodes.Status400BadRequest, e.Message),
         JsonException e => (StatusCodes.Status400BadRequest, "Invalid JSON: " + e.Message),
         BadHttpRequestException e => (e.StatusCode, e.Message),
+        Sirocco.Runtime.EngineUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
         _ => (StatusCodes.Status500InternalServerError, error.Message),
     };
 
@@ -49,7 +50,7 @@ public static partial class ErrorHandling
         catch (Exception e) when (!context.Response.HasStarted)
         {
             var (status, message) = Map(e);
-            if (status >= 500)
+            if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
             {
                 var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Sirocco.Server");
                 LogUnexpected(logger, e, context.Request.Method, context.Request.Path);
