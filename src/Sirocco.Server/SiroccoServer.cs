@@ -39,7 +39,18 @@ public sealed class SiroccoServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var store = await SiroccoStore.OpenDatabaseAsync(options.Database,
             new StoreOptions { SyncEveryCommit = options.SyncEveryCommit }, ct).ConfigureAwait(false);
-        var runtime = new SiroccoRuntime(store, options.Runtime, providers: ActionProviderSetup.Create(options));
+        SiroccoRuntime runtime;
+        try
+        {
+            runtime = new SiroccoRuntime(store, options.Runtime, providers: ActionProviderSetup.Create(options));
+        }
+        catch
+        {
+            // roles this database cannot serve (an API-only node on SQLite), a bad provider configuration
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         try
         {
             // recover what a previous process left before taking requests

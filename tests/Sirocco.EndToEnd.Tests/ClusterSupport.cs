@@ -35,6 +35,10 @@ internal sealed class ClusterNode : IAsyncDisposable
     public static ClusterNode Executor(string name, string database, string pool) =>
         new(name, ["executor", "--database", database, "--pool", pool], headless: true);
 
+    /// <summary>A <c>sirocco server</c> node whose roles leave out api (<c>--roles engine,executor</c>): no URL.</summary>
+    public static ClusterNode WithoutApi(string name, string database, string roles) =>
+        new(name, ["server", "--database", database, "--roles", roles], headless: true);
+
     /// <summary>No REST API: it has no URL.</summary>
     public bool Headless { get; }
 

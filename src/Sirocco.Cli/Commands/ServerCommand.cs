@@ -89,8 +89,9 @@ internal static class ServerCommand
             {
                 server = await SiroccoServer.StartAsync(options, ct).ConfigureAwait(false);
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or NotSupportedException)
             {
+                // a bad configuration, or roles this database cannot serve (--roles api alone on SQLite)
                 await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
                 return 2;
             }
