@@ -59,7 +59,8 @@ public sealed class ApiNodeCliTests(PostgresServer postgres)
         // an execution started through the API node runs on the engine node to SUCCESS
         var created = await MistralCli.JsonAsync(api.Url, "execution-create", "greet", """{"name": "Sirocco"}""");
         var id = created.GetProperty("ID").GetString()!;
-        Assert.Equal("RUNNING", created.GetProperty("State").GetString());
+        // the answer is read after the engine node's commit: on a loaded host the execution may already be done
+        Assert.Contains(created.GetProperty("State").GetString(), new[] { "RUNNING", "SUCCESS" });
         var deadline = DateTime.UtcNow.AddSeconds(60);
         JsonElement shown;
         while ((shown = await MistralCli.JsonAsync(api.Url, "execution-get", id)).GetProperty("State").GetString() != "SUCCESS")
@@ -92,7 +93,7 @@ public sealed class ApiNodeCliTests(PostgresServer postgres)
         // once an engine node is back, the withdrawn start has not happened; new ones run again
         await engine.StartAsync(Ct);
         var again = await MistralCli.JsonAsync(api.Url, "execution-create", "greet", """{"name": "again"}""");
-        Assert.Equal("RUNNING", again.GetProperty("State").GetString());
+        Assert.Contains(again.GetProperty("State").GetString(), new[] { "RUNNING", "SUCCESS" });
         var executions = (await MistralCli.JsonAsync(api.Url, "execution-list")).EnumerateArray().ToList();
         Assert.Equal(2, executions.Count);
     }
