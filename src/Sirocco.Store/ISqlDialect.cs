@@ -27,6 +27,11 @@ public interface ISqlDialect
     /// <summary>Starts a write transaction that takes the write lock at once (avoids lock upgrades mid-transaction).</summary>
     Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct);
 
+    /// <summary>Told after each committed write transaction (SQLite checkpoints its write-ahead log from here, off the commit path).</summary>
+    void Committed()
+    {
+    }
+
     // The members below are the multi-writer hooks. Their defaults are right for a single-writer database (SQLite),
     // where the store's own write gate already makes every write transaction exclusive.
 

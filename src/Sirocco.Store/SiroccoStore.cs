@@ -140,6 +140,7 @@ public sealed partial class SiroccoStore : IAsyncDisposable
                     }
 
                     await tx.CommitAsync(ct).ConfigureAwait(false);
+                    Dialect.Committed();
                     return result;
                 }
                 catch (DbException e) when (attempt < MaxWriteAttempts && Dialect.IsTransient(e))

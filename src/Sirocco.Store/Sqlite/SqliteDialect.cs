@@ -12,6 +12,13 @@ public sealed class SqliteDialect : ISqlDialect, IDisposable
 
     private readonly string _connectionString;
     private readonly string _pragmas;
+    private const int CheckpointEveryCommits = 16;
+    private const int BackstopCheckpointPages = 8192;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _checkpointDue = new(0, 1);
+    private readonly Lock _checkpointGate = new();
+    private Task? _checkpointer;
+    private int _commitsSinceCheckpoint;
     // native connections that have had _pragmas run (the pool reuses them; collected with them)
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, SqliteDialect> _prepared = [];
 
@@ -30,8 +37,11 @@ public sealed class SqliteDialect : ISqlDialect, IDisposable
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
         // journal_mode is stored in the file; the others are per connection.
+        // wal_autocheckpoint: checkpoints normally run in the background (Committed); the committing connection does
+        // one itself only if the log outgrows that many pages anyway.
         _pragmas = $"PRAGMA journal_mode=WAL; PRAGMA busy_timeout={(long)options.BusyTimeout.TotalMilliseconds}; " +
-                   $"PRAGMA synchronous={(options.SyncEveryCommit ? "FULL" : "NORMAL")}; PRAGMA foreign_keys=ON;";
+                   $"PRAGMA synchronous={(options.SyncEveryCommit ? "FULL" : "NORMAL")}; PRAGMA foreign_keys=ON; " +
+                   $"PRAGMA wal_autocheckpoint={BackstopCheckpointPages};";
     }
 
     /// <summary>Full path of the database file.</summary>
@@ -84,9 +94,82 @@ public sealed class SqliteDialect : ISqlDialect, IDisposable
         return Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
     }
 
+    /// <summary>
+    /// Every <see cref="CheckpointEveryCommits"/> commits, a background task copies the write-ahead log back into the
+    /// database file (a PASSIVE checkpoint: it waits for no reader or writer). SQLite's automatic checkpoint would run
+    /// inside the commit that crosses its threshold: the write of every logged page plus an fsync of the database
+    /// file, stalling the host loop and the API call waiting on that commit. Durability is unchanged: a commit is
+    /// durable once its log frames are synced, which the commit itself still does.
+    /// </summary>
+    public void Committed()
+    {
+        if (Interlocked.Increment(ref _commitsSinceCheckpoint) < CheckpointEveryCommits || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _commitsSinceCheckpoint, 0);
+        if (_checkpointer is null)
+        {
+            lock (_checkpointGate)
+            {
+                _checkpointer ??= Task.Run(CheckpointLoopAsync);
+            }
+        }
+
+        if (_checkpointDue.CurrentCount == 0)
+        {
+            try
+            {
+                _checkpointDue.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // already due
+            }
+        }
+    }
+
+    private async Task CheckpointLoopAsync()
+    {
+        var ct = _stopping.Token;
+        try
+        {
+            while (true)
+            {
+                await _checkpointDue.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+                    await using var cmd = connection.CreateCommand();
+                    cmd.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                    await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+                catch (SqliteException)
+                {
+                    // busy or I/O trouble: the next round (or the backstop in a commit) checkpoints what is left
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // disposed
+        }
+    }
+
     /// <summary>Closes the pooled connections so the file can be moved, deleted or reopened by another process.</summary>
     public void Dispose()
     {
+        _stopping.Cancel();
+        try
+        {
+            _checkpointer?.Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // reported nowhere: the loop swallows its own errors
+        }
+
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
