@@ -52,10 +52,13 @@ public sealed class ApiNodeTests(PostgresServer postgres)
     private static async Task DefineAsync(SiroccoStore store, string name, string text) =>
         await store.WorkflowDefinitions.CreateAsync(new WorkflowDefinition { Name = name, Definition = text }, Ct);
 
-    /// <summary>A node that registered with the engine role and then went silent (its process died, no heartbeat since).</summary>
+    /// <summary>
+    /// A node registered with the engine role that does not run: its last heartbeat either still looks alive (a node that
+    /// has just died; dated a minute ahead so that a slow test host cannot age it) or is long stale.
+    /// </summary>
     private static Task RegisterSilentEngineAsync(SiroccoStore store, string id, bool stale) =>
         store.HeartbeatNodeAsync(new SiroccoStore.NodeRecord(id, "elsewhere", 1, "api,engine,executor,scheduler", null, DateTime.UtcNow.Date,
-            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (stale ? 60_000 : 0)), Ct);
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (stale ? -60_000 : 60_000)), Ct);
 
     [Fact]
     public async Task An_api_node_hands_every_engine_command_to_an_engine_node_and_returns_its_answer()
