@@ -69,7 +69,7 @@ public static partial class ErrorHandling
         context.Response.Clear();
         context.Response.StatusCode = status;
         context.Response.ContentType = Wire.JsonContentType;
-        return context.Response.WriteAsync(Json.Serialize(body), context.RequestAborted);
+        return context.Response.BodyWriter.WriteAsync(Json.SerializeToUtf8(body), context.RequestAborted).AsTask();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error answering {Method} {Path}")]
