@@ -61,7 +61,7 @@ public sealed class GuidIdGenerator : IIdGenerator
         if (buffer is null || t_next >= BufferSize)
         {
             buffer = t_buffer ??= new byte[BufferSize];
-            System.Security.Cryptography.RandomNumberGenerator.Fill(buffer);
+            OsRandom.Fill(buffer);
             t_next = 0;
         }
         var bytes = buffer.AsSpan(t_next, 16);
@@ -71,6 +71,54 @@ public sealed class GuidIdGenerator : IIdGenerator
         bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
         return new Guid(bytes).ToString();
+    }
+}
+
+/// <summary>
+/// Random bytes from the operating system's cryptographic source. On Unix it is read from <c>/dev/urandom</c>:
+/// <c>RandomNumberGenerator</c> goes through OpenSSL there, and its first call maps and initialises libcrypto (about
+/// 5 MB more resident memory in every server process that otherwise never needs OpenSSL).
+/// </summary>
+internal static class OsRandom
+{
+    private static readonly Lazy<Microsoft.Win32.SafeHandles.SafeFileHandle?> Urandom = new(OpenUrandom);
+
+    public static void Fill(Span<byte> buffer)
+    {
+        if (Urandom.Value is { } handle)
+        {
+            while (buffer.Length > 0)
+            {
+                // the kernel ignores the offset of a character device; a read returns at most what was asked
+                var read = RandomAccess.Read(handle, buffer, 0);
+                if (read <= 0)
+                {
+                    throw new IOException("/dev/urandom returned no bytes");
+                }
+
+                buffer = buffer[read..];
+            }
+            return;
+        }
+
+        System.Security.Cryptography.RandomNumberGenerator.Fill(buffer);
+    }
+
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenUrandom()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null; // RandomNumberGenerator uses the OS (BCrypt) there, not OpenSSL
+        }
+
+        try
+        {
+            return File.OpenHandle("/dev/urandom", FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // no /dev/urandom (a minimal chroot): the library's generator
+        }
     }
 }
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Sirocco.Expressions;
 using Sirocco.Language;
 using Sirocco.Server.Http;
@@ -83,7 +81,7 @@ public static class DefinitionRecords
             Tags = spec.Tags,
             Input = string.Join(", ", inputText),
             Interface = Json.Serialize(iface),
-            Checksum = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(definition))),
+            Checksum = Md5.HexOfUtf8(definition),
         };
     }
 
