@@ -37,8 +37,24 @@ public static class ActionProviderSetup
         }
 
         return providers.Select(p => options.IsolatedProviders.Contains(p.Name)
-            ? new IsolatedActionProvider(p, WorkerCommand(options, p.Name), options.IsolationIdleWorkers)
+            ? IsolatedActionProvider.Create(p, WorkerCommand(options, p.Name), options.IsolationIdleWorkers)
             : p).ToList();
+    }
+
+    /// <summary>
+    /// Keeps the plugin versions of <paramref name="providers"/> (isolated or not) in the database, so that an execution
+    /// pinned to a version runs it after a restart and on any node (the current versions are stored now).
+    /// </summary>
+    public static async Task AttachStoreAsync(IEnumerable<IActionProvider> providers, Store.SiroccoStore store, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        foreach (var provider in providers)
+        {
+            if ((provider is IsolatedActionProvider isolated ? isolated.Inner : provider) is PluginActionProvider plugins)
+            {
+                await plugins.AttachStoreAsync(new StorePluginVersions(store), cancellationToken: ct).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>The command that starts an executor process for one provider: this program's <c>action-host</c>.</summary>

@@ -40,9 +40,11 @@ public sealed class SiroccoServer : IAsyncDisposable
         var store = await SiroccoStore.OpenDatabaseAsync(options.Database,
             new StoreOptions { SyncEveryCommit = options.SyncEveryCommit }, ct).ConfigureAwait(false);
         SiroccoRuntime runtime;
+        IReadOnlyList<Sirocco.Actions.IActionProvider> providers;
         try
         {
-            runtime = new SiroccoRuntime(store, options.Runtime, providers: ActionProviderSetup.Create(options));
+            providers = ActionProviderSetup.Create(options);
+            runtime = new SiroccoRuntime(store, options.Runtime, providers: providers);
         }
         catch
         {
@@ -53,6 +55,8 @@ public sealed class SiroccoServer : IAsyncDisposable
 
         try
         {
+            // every plugin version durably in the database before any execution can be pinned to it
+            await ActionProviderSetup.AttachStoreAsync(providers, store, ct).ConfigureAwait(false);
             // recover what a previous process left before taking requests
             await runtime.StartAsync(ct).ConfigureAwait(false);
             var app = Build(options, store, runtime);

@@ -159,7 +159,9 @@ public sealed class PluginTests(PluginServerProcess server) : IClassFixture<Plug
 
 /// <summary>
 /// The plugin provider in process, over the two built versions of the sample plugin: versions held for an execution
-/// stay loaded and resolvable after a swap, and are unloaded once released.
+/// stay loaded and resolvable after a swap, and are unloaded once released; a version not in memory comes from the
+/// store (another provider, as another node or a restarted one, over the same database), and stored versions nothing
+/// needs any more are collected.
 /// </summary>
 public sealed class PluginVersionPinningTests : IDisposable
 {
@@ -194,13 +196,52 @@ public sealed class PluginVersionPinningTests : IDisposable
 
         provider.Release("execution-1");
         Assert.Empty(provider.KeptVersions);
-        Assert.Null(await provider.FindAsync("sample.greet", null, v1, TestContext.Current.CancellationToken));
+        // released, removed, and no store: never silently another version, but a clear error naming the lost one
+        var lost = await Assert.ThrowsAsync<Sirocco.Actions.ActionVersionUnavailableException>(async () =>
+            await provider.FindAsync("sample.greet", null, v1, TestContext.Current.CancellationToken));
+        Assert.Contains($"plugin Sirocco.Samples.Plugin version {v1["Sirocco.Samples.Plugin"]}", lost.Message, StringComparison.Ordinal);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (provider.RetiredVersionsAlive() > 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the released versions were never unloaded");
             await Task.Yield();
         }
+    }
+
+    [Fact]
+    public async Task A_pinned_version_not_in_memory_is_loaded_from_the_store_of_another_node()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var nodeA = Path.Combine(_dir, "a");
+        var nodeB = Path.Combine(_dir, "b");
+        Directory.CreateDirectory(nodeA);
+        Directory.CreateDirectory(nodeB);
+        File.Copy(PluginServerProcess.SamplePlugin("1.0.0"), Path.Combine(nodeA, "Sirocco.Samples.Plugin.dll"));
+        File.Copy(PluginServerProcess.SamplePlugin("2.0.0"), Path.Combine(nodeB, "Sirocco.Samples.Plugin.dll"));
+        await using var store = await Sirocco.Store.SiroccoStore.OpenDatabaseAsync(Path.Combine(_dir, "sirocco.db"), ct: ct);
+
+        // node A stores 1.0.0 when the store is attached; an execution pins it
+        IReadOnlyDictionary<string, string> pinned;
+        using (var a = new Sirocco.Actions.Providers.Plugins.PluginActionProvider(nodeA, pollInterval: TimeSpan.FromHours(1)))
+        {
+            await a.AttachStoreAsync(new Sirocco.Server.StorePluginVersions(store), cancellationToken: ct);
+            pinned = a.CurrentVersions;
+        }
+
+        // node B (or A restarted) only ever had 2.0.0 in its folder: the pinned 1.0.0 comes from the store
+        using var b = new Sirocco.Actions.Providers.Plugins.PluginActionProvider(nodeB, pollInterval: TimeSpan.FromHours(1));
+        await b.AttachStoreAsync(new Sirocco.Server.StorePluginVersions(store), cancellationToken: ct);
+        b.Hold("execution-1", pinned);
+        var old = await b.FindAsync("sample.greet", null, pinned, ct);
+        Assert.Equal("1.0.0", await VersionOfAsync(old));
+        Assert.Contains("stored copy", old!.Definition, StringComparison.Ordinal);
+        Assert.Equal("2.0.0", await VersionOfAsync(await b.FindAsync("sample.greet", null, ct)));
+        Assert.Equal(2, (await store.ListPluginVersionsAsync("plugins", ct)).Count);
+
+        // a pinned version that is in no store either is a clear error
+        using var c = new Sirocco.Actions.Providers.Plugins.PluginActionProvider(nodeB, pollInterval: TimeSpan.FromHours(1));
+        var lost = await Assert.ThrowsAsync<Sirocco.Actions.ActionVersionUnavailableException>(async () => await c.FindAsync("sample.greet", null, pinned, ct));
+        Assert.Contains("Sirocco.Samples.Plugin version " + pinned["Sirocco.Samples.Plugin"], lost.Message, StringComparison.Ordinal);
     }
 
     private static async Task SwapAndResolveAsync(Sirocco.Actions.Providers.Plugins.PluginActionProvider provider, string target,
@@ -213,11 +254,12 @@ public sealed class PluginVersionPinningTests : IDisposable
         Assert.True(provider.Rescan());
         Assert.NotEqual(v1["Sirocco.Samples.Plugin"], provider.CurrentVersions["Sirocco.Samples.Plugin"]);
 
-        // the holder resolves the old version, anyone else the new one; an unknown holder's versions fall back to the current
+        // the holder resolves the old version, anyone else the new one; a version found nowhere is an error, not the current one
         Assert.Equal("1.0.0", await VersionOfAsync(await provider.FindAsync("sample.greet", null, v1, ct)));
         Assert.Equal("2.0.0", await VersionOfAsync(await provider.FindAsync("sample.greet", null, ct)));
-        Assert.Equal("2.0.0", await VersionOfAsync(await provider.FindAsync("sample.greet", null,
-            new Dictionary<string, string> { ["Sirocco.Samples.Plugin"] = "0000" }, ct)));
+        var unknown = await Assert.ThrowsAsync<Sirocco.Actions.ActionVersionUnavailableException>(async () =>
+            await provider.FindAsync("sample.greet", null, new Dictionary<string, string> { ["Sirocco.Samples.Plugin"] = "0000" }, ct));
+        Assert.Contains("plugin Sirocco.Samples.Plugin version 0000", unknown.Message, StringComparison.Ordinal);
         Assert.Single(provider.KeptVersions);
 
         // a removed plugin stays for its holder too

@@ -59,7 +59,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         _http = new HttpClient { BaseAddress = baseUri };
     }
 
-    public static async Task<ServerProcess> StartAsync(string db)
+    public static async Task<ServerProcess> StartAsync(string db, params string[] extraArguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -68,7 +68,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(CliPath());
-        foreach (var a in new[] { "server", "--port", "0", "--db", db })
+        foreach (var a in new[] { "server", "--port", "0", "--db", db }.Concat(extraArguments))
         {
             info.ArgumentList.Add(a);
         }

@@ -11,16 +11,33 @@ namespace Sirocco.Actions.Providers.Isolation;
 /// (<see cref="ActionHost"/>) from a pool, one action per process at a time. An action that throws fails as usual;
 /// one that ends its process (<c>Environment.Exit</c>, a crash) fails its task with a message saying so; one that
 /// hangs is stopped at its task's timeout by killing its process. A dead or killed worker is replaced; the engine's
-/// process is never affected.
+/// process is never affected. A plugin action is sent with the exact plugin version it resolved to (name, hash and the
+/// path of the version's zip in a private cache folder), so the worker runs that version whatever its own folder holds.
+/// Use <see cref="Create"/>: a versioned provider (plugins) stays versioned once isolated.
 /// </summary>
-public sealed class IsolatedActionProvider : IActionProvider, IDisposable
+public class IsolatedActionProvider : IActionProvider, IDisposable
 {
     private readonly IActionProvider _inner;
     private readonly IReadOnlyList<string> _workerCommand;
     private readonly ConcurrentBag<Worker> _idle = [];
     private readonly ConcurrentDictionary<Worker, byte> _all = new();
     private readonly int _maxIdle;
+    private readonly Lazy<string> _archives = new(() =>
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "sirocco-plugin-versions", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(dir);
+        return dir;
+    });
     private bool _disposed;
+
+    /// <summary>Wraps <paramref name="inner"/>, keeping it versioned when it is (<see cref="IVersionedActionProvider"/>).</summary>
+    /// <param name="inner">The provider whose actions run isolated.</param>
+    /// <param name="workerCommand">The worker's program and arguments (<c>sirocco action-host …</c>).</param>
+    /// <param name="maxIdleWorkers">Idle workers kept warm for the next actions.</param>
+    public static IsolatedActionProvider Create(IActionProvider inner, IReadOnlyList<string> workerCommand, int maxIdleWorkers = 2) =>
+        inner is IVersionedActionProvider versioned
+            ? new IsolatedVersionedActionProvider(versioned, workerCommand, maxIdleWorkers)
+            : new IsolatedActionProvider(inner, workerCommand, maxIdleWorkers);
 
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     /// <param name="inner">The provider whose actions run isolated.</param>
@@ -43,6 +60,9 @@ public sealed class IsolatedActionProvider : IActionProvider, IDisposable
     /// <inheritdoc />
     public string Name => _inner.Name;
 
+    /// <summary>The wrapped provider (its catalog, in this process).</summary>
+    public IActionProvider Inner => _inner;
+
     /// <summary>Worker processes started so far (a crashed or killed one is replaced by a new one).</summary>
     public int WorkersStarted => _started;
 
@@ -59,6 +79,14 @@ public sealed class IsolatedActionProvider : IActionProvider, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Stops the workers, disposes the wrapped provider and deletes the cached plugin versions.</summary>
+    /// <param name="disposing">From <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
         _disposed = true;
         foreach (var w in _all.Keys)
         {
@@ -66,9 +94,35 @@ public sealed class IsolatedActionProvider : IActionProvider, IDisposable
         }
 
         (_inner as IDisposable)?.Dispose();
+        if (_archives.IsValueCreated)
+        {
+            try
+            {
+                System.IO.Directory.Delete(_archives.Value, recursive: true);
+            }
+            catch (IOException)
+            {
+                // a file still open; temp is cleaned eventually
+            }
+        }
     }
 
-    internal async Task<ActionResult> RunAsync(string action, IReadOnlyDictionary<string, object?> input, ActionContext context, CancellationToken ct)
+    // the zip of a plugin version, written once per version (content-addressed, never changed once there)
+    private string ArchivePath(Plugins.PluginActionDescriptor plugin)
+    {
+        var path = Path.Combine(_archives.Value, $"{plugin.Plugin}-{plugin.Sha256}.zip");
+        if (!File.Exists(path))
+        {
+            var temp = path + "." + Guid.NewGuid().ToString("N");
+            File.WriteAllBytes(temp, plugin.Archive);
+            File.Move(temp, path, overwrite: true);
+        }
+
+        return path;
+    }
+
+    internal async Task<ActionResult> RunAsync(string action, IReadOnlyDictionary<string, object?> input, ActionContext context,
+        Plugins.PluginActionDescriptor? plugin, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var worker = await RentAsync(ct).ConfigureAwait(false);
@@ -82,6 +136,14 @@ public sealed class IsolatedActionProvider : IActionProvider, IDisposable
                 ["input"] = new OrderedDictionary<string, object?>(input),
                 ["context"] = context.ToDictionary(),
             };
+            if (plugin is not null)
+            {
+                request["plugin"] = new OrderedDictionary<string, object?>
+                {
+                    ["name"] = plugin.Plugin, ["sha256"] = plugin.Sha256, ["archive"] = ArchivePath(plugin),
+                };
+            }
+
             string? line;
             try
             {
@@ -301,14 +363,46 @@ internal sealed class IsolatedActionDescriptor(ActionDescriptor inner, IsolatedA
 
     public override void CheckParameters(IReadOnlyDictionary<string, object?> input) => inner.CheckParameters(input);
 
-    // Nothing of the action's own code runs here: the input goes to the worker, which instantiates it there.
-    public override IAction Instantiate(IReadOnlyDictionary<string, object?> input) => new IsolatedAction(owner, Name, input, IsSync);
+    // Nothing of the action's own code runs here: the input goes to the worker, which instantiates it there (a plugin
+    // action: in the very version it resolved to here).
+    public override IAction Instantiate(IReadOnlyDictionary<string, object?> input) =>
+        new IsolatedAction(owner, Name, input, IsSync, inner as Plugins.PluginActionDescriptor);
 
-    private sealed class IsolatedAction(IsolatedActionProvider owner, string name, IReadOnlyDictionary<string, object?> input, bool isSync) : IAction
+    private sealed class IsolatedAction(IsolatedActionProvider owner, string name, IReadOnlyDictionary<string, object?> input, bool isSync,
+        Plugins.PluginActionDescriptor? plugin) : IAction
     {
         public bool IsSync => isSync;
 
         public async ValueTask<ActionResult> RunAsync(ActionContext context, CancellationToken cancellationToken) =>
-            await owner.RunAsync(name, input, context, cancellationToken).ConfigureAwait(false);
+            await owner.RunAsync(name, input, context, plugin, cancellationToken).ConfigureAwait(false);
     }
+}
+
+/// <summary>
+/// An isolated versioned provider (plugins): the versions, holds and pinned lookups are the wrapped provider's (in this
+/// process, by reflection only), and each run tells the worker which version to run.
+/// </summary>
+public sealed class IsolatedVersionedActionProvider : IsolatedActionProvider, IVersionedActionProvider
+{
+    private readonly IVersionedActionProvider _versioned;
+
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    /// <param name="inner">The versioned provider whose actions run isolated.</param>
+    /// <param name="workerCommand">The worker's program and arguments.</param>
+    /// <param name="maxIdleWorkers">Idle workers kept warm.</param>
+    public IsolatedVersionedActionProvider(IVersionedActionProvider inner, IReadOnlyList<string> workerCommand, int maxIdleWorkers = 2)
+        : base(inner, workerCommand, maxIdleWorkers) => _versioned = inner;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> CurrentVersions => _versioned.CurrentVersions;
+
+    /// <inheritdoc />
+    public async ValueTask<ActionDescriptor?> FindAsync(string name, string? @namespace, IReadOnlyDictionary<string, string> versions, CancellationToken cancellationToken) =>
+        await _versioned.FindAsync(name, @namespace, versions, cancellationToken).ConfigureAwait(false) is { } d ? new IsolatedActionDescriptor(d, this) : null;
+
+    /// <inheritdoc />
+    public void Hold(string holder, IReadOnlyDictionary<string, string> versions) => _versioned.Hold(holder, versions);
+
+    /// <inheritdoc />
+    public void Release(string holder) => _versioned.Release(holder);
 }

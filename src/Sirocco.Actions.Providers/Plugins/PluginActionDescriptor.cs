@@ -1,8 +1,18 @@
 namespace Sirocco.Actions.Providers.Plugins;
 
-/// <summary>An action class of a plugin version: the class's own descriptor, plus where it comes from and when it was loaded.</summary>
-internal sealed class PluginActionDescriptor(ClassActionDescriptor inner, string plugin, string definition, DateTimeOffset loadedAt) : ActionDescriptor
+/// <summary>
+/// An action class of a plugin version: the class's own descriptor, plus which version it comes from (its hash and
+/// zip, what an executor process is told to run) and when it was loaded.
+/// </summary>
+internal sealed class PluginActionDescriptor(ClassActionDescriptor inner, string plugin, string sha256, byte[] archive, string definition,
+    DateTimeOffset loadedAt) : ActionDescriptor
 {
+    public string Plugin => plugin;
+
+    public string Sha256 => sha256;
+
+    public byte[] Archive => archive;
+
     public override string Name => inner.Name;
 
     public override string Description => inner.Description;

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Reflection;
-using System.Security.Cryptography;
 
 namespace Sirocco.Actions.Providers.Plugins;
 
@@ -18,9 +17,17 @@ namespace Sirocco.Actions.Providers.Plugins;
 /// locked and may be overwritten at any time; a half-copied file fails to load and the previous version stays until
 /// the copy is complete (copy, then rename, to avoid even that).
 /// </para>
+/// <para>
+/// With a store attached (<see cref="AttachStoreAsync"/>, the server's database) every version is stored, zipped and
+/// content-addressed, before it becomes current, so a pinned version that is not in memory (after a restart, on another
+/// node, in an executor process) is loaded from its stored copy; one found nowhere fails the action with
+/// <see cref="ActionVersionUnavailableException"/>, never runs another version.
+/// </para>
 /// </summary>
 public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
 {
+    private const int MaxUnheldKept = 8;
+    private readonly Lock _rescanGate = new();
     private readonly Lock _scanGate = new();
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer _timer;
@@ -34,6 +41,9 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
     // replaced or removed versions still held by an execution, by (plugin name, sha256)
     private ImmutableDictionary<(string Name, string Sha256), PluginVersion> _kept = ImmutableDictionary<(string, string), PluginVersion>.Empty;
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _holds = new(StringComparer.Ordinal);
+    private IPluginVersionStore? _store;
+    private TimeSpan _retention = TimeSpan.FromHours(1);
+    private Timer? _maintenance;
     private bool _disposed;
 
     /// <summary>Loads the plugins of <paramref name="directory"/> and starts watching it.</summary>
@@ -125,18 +135,18 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
         ValueTask.FromResult<IReadOnlyList<ActionDescriptor>>(_actions.Values.OrderBy(a => a.Name, StringComparer.Ordinal).ToList());
 
     /// <inheritdoc />
-    public ValueTask<ActionDescriptor?> FindAsync(string name, string? @namespace, IReadOnlyDictionary<string, string> versions, CancellationToken cancellationToken)
+    public async ValueTask<ActionDescriptor?> FindAsync(string name, string? @namespace, IReadOnlyDictionary<string, string> versions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(versions);
         var plugins = _plugins;
         if (versions.Count == plugins.Count && versions.All(v => plugins.TryGetValue(v.Key, out var p) && p.Sha256 == v.Value))
         {
-            return ValueTask.FromResult(_actions.GetValueOrDefault(name)); // nothing changed since the execution started
+            return _actions.GetValueOrDefault(name); // nothing changed since the execution started
         }
 
         // the same precedence as the current catalog (the plugin whose name sorts first wins), over the recorded versions
-        var kept = _kept;
+        List<(string Plugin, string Sha256)>? missing = null;
         foreach (var plugin in plugins.Keys.Union(versions.Keys).Order(StringComparer.Ordinal))
         {
             PluginVersion? version;
@@ -144,7 +154,12 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
             {
                 version = plugins.TryGetValue(plugin, out var current) && current.Sha256 == sha
                     ? current
-                    : kept.GetValueOrDefault((plugin, sha)) ?? plugins.GetValueOrDefault(plugin); // not held (a restart): the current one
+                    : _kept.GetValueOrDefault((plugin, sha)) ?? await LoadStoredAsync(plugin, sha, cancellationToken).ConfigureAwait(false);
+                if (version is null)
+                {
+                    (missing ??= []).Add((plugin, sha));
+                    continue;
+                }
             }
             else
             {
@@ -153,12 +168,155 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
 
             if (version?.Actions.FirstOrDefault(a => a.Name == name) is { } found)
             {
-                return ValueTask.FromResult<ActionDescriptor?>(found);
+                // a lost version that sorts first and (as far as its current version tells) defines the action would have won
+                if (missing?.FirstOrDefault(m => plugins.GetValueOrDefault(m.Plugin)?.Actions.Any(a => a.Name == name) == true) is { Plugin: not null } lost)
+                {
+                    throw Unavailable(name, lost.Plugin, lost.Sha256);
+                }
+
+                return found;
             }
         }
 
-        return ValueTask.FromResult<ActionDescriptor?>(null);
+        return missing is { Count: > 0 } ? throw Unavailable(name, missing[0].Plugin, missing[0].Sha256) : null;
     }
+
+    /// <summary>
+    /// The action <paramref name="name"/> of exactly one version of one plugin (what an executor process is asked to
+    /// run): the current one if it has that hash, one kept in memory, else loaded from <paramref name="archive"/> (the
+    /// version's zip, handed over by the server) or from the attached store.
+    /// </summary>
+    /// <param name="name">The action name.</param>
+    /// <param name="plugin">The plugin's name.</param>
+    /// <param name="sha256">The version's hash.</param>
+    /// <param name="archive">Reads the version's zip when it is not in memory; null or a null answer when there is none.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The action, or null when that version has no such action.</returns>
+    /// <exception cref="ActionVersionUnavailableException">The version is nowhere to be found.</exception>
+    public async ValueTask<ActionDescriptor?> FindInVersionAsync(string name, string plugin, string sha256,
+        Func<CancellationToken, Task<byte[]?>>? archive, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(plugin);
+        ArgumentNullException.ThrowIfNull(sha256);
+        var version = _plugins.TryGetValue(plugin, out var current) && current.Sha256 == sha256 ? current : _kept.GetValueOrDefault((plugin, sha256));
+        if (version is null && archive is not null && await archive(cancellationToken).ConfigureAwait(false) is { } bytes)
+        {
+            version = AddStored(plugin, sha256, bytes, "the server's copy");
+        }
+
+        version ??= await LoadStoredAsync(plugin, sha256, cancellationToken).ConfigureAwait(false) ?? throw Unavailable(name, plugin, sha256);
+        return version.Actions.FirstOrDefault(a => a.Name == name);
+    }
+
+    /// <summary>
+    /// Keeps every plugin version durably in <paramref name="store"/>: the current ones now, every later one before it
+    /// becomes current; and every <paramref name="maintenancePeriod"/> marks the current versions as seen and deletes
+    /// the stored versions unseen for <paramref name="retention"/> that no unfinished execution is pinned to. A pinned
+    /// version not in memory (after a restart, or on a node that never loaded it) is then loaded from the store.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="maintenancePeriod">How often current versions are marked seen and old ones collected; default 10 minutes.</param>
+    /// <param name="retention">How long a version no node has current is kept when nothing pins it; default 1 hour.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    public async Task AttachStoreAsync(IPluginVersionStore store, TimeSpan? maintenancePeriod = null, TimeSpan? retention = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _retention = retention ?? TimeSpan.FromHours(1);
+        if (_retention <= (maintenancePeriod ?? TimeSpan.FromMinutes(10)))
+        {
+            throw new ArgumentException("the retention must be longer than the maintenance period (other nodes mark their versions once a period)", nameof(retention));
+        }
+
+        await SaveCurrentAsync(cancellationToken).ConfigureAwait(false);
+        var period = maintenancePeriod ?? TimeSpan.FromMinutes(10);
+        _maintenance = new Timer(_ => _ = MaintainAsync(), null, period, period);
+    }
+
+    /// <summary>Marks the current versions as seen (storing any missing) and deletes stored versions no longer needed.</summary>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>How many stored versions were deleted.</returns>
+    public async Task<int> CollectAsync(CancellationToken cancellationToken)
+    {
+        if (_store is not { } store)
+        {
+            return 0;
+        }
+
+        await SaveCurrentAsync(cancellationToken).ConfigureAwait(false);
+        return await store.CollectAsync(Name, Clock.GetUtcNow() - _retention, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SaveCurrentAsync(CancellationToken cancellationToken)
+    {
+        foreach (var version in _plugins.Values)
+        {
+            await _store!.SaveAsync(Name, version.Name, version.Sha256, () => version.Archive, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task MaintainAsync()
+    {
+        try
+        {
+            await CollectAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // a database away for a moment: the next period tries again
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private async Task<PluginVersion?> LoadStoredAsync(string plugin, string sha256, CancellationToken cancellationToken) =>
+        _store is { } store && await store.LoadAsync(Name, plugin, sha256, cancellationToken).ConfigureAwait(false) is { } archive
+            ? AddStored(plugin, sha256, archive, "the stored copy")
+            : null;
+
+    // a version loaded from its zip (stored copy, or handed over by the server) joins the kept versions
+    private PluginVersion AddStored(string plugin, string sha256, byte[] archive, string origin)
+    {
+        Dictionary<string, byte[]> files;
+        try
+        {
+            files = PluginFiles.Unpack(archive);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ActionVersionUnavailableException($"the copy of plugin {plugin} version {sha256} is not a valid archive: {e.Message}", e);
+        }
+
+        if (PluginFiles.Hash(files) != sha256)
+        {
+            throw new ActionVersionUnavailableException($"the copy of plugin {plugin} version {sha256} does not match its hash");
+        }
+
+        var version = Load(plugin, origin, files, sha256, "", 0);
+        lock (_scanGate)
+        {
+            if (_kept.TryGetValue((plugin, sha256), out var already))
+            {
+                version.Context.Unload(); // loaded twice at once: keep the first
+                return already;
+            }
+
+            _kept = _kept.SetItem((plugin, sha256), version);
+            // versions nobody holds (an executor process is asked for them one action at a time): keep the newest few
+            foreach (var stale in _kept.Where(k => !IsHeld(k.Key.Name, k.Key.Sha256)).OrderByDescending(k => k.Value.LoadedAt).Skip(MaxUnheldKept).ToList())
+            {
+                _kept = _kept.Remove(stale.Key);
+                Unload(stale.Value);
+            }
+        }
+
+        return version;
+    }
+
+    private static ActionVersionUnavailableException Unavailable(string action, string plugin, string sha256) =>
+        new($"plugin {plugin} version {sha256}, which this execution started with, is no longer available (not in memory, " +
+            $"not in the plugin folder, no stored copy), so {action} cannot run on it; it is not run on another version");
 
     /// <inheritdoc />
     public void Hold(string holder, IReadOnlyDictionary<string, string> versions)
@@ -193,67 +351,94 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
         }
     }
 
-    /// <summary>Compares the folder with what is loaded and loads, replaces or drops plugins accordingly.</summary>
+    /// <summary>
+    /// Compares the folder with what is loaded and loads, replaces or drops plugins accordingly. With a store attached,
+    /// a new version becomes current only once it is stored (if storing fails, the previous version stays current and
+    /// the next rescan tries again).
+    /// </summary>
     /// <returns>True when something changed.</returns>
     public bool Rescan()
     {
-        bool changed;
-        lock (_scanGate)
+        var changed = false;
+        lock (_rescanGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var found = Discover();
             var plugins = _plugins;
             var errors = _errors;
-            changed = false;
-            foreach (var (name, (mainPath, files)) in found)
+            var retire = new List<PluginVersion>();
+            foreach (var (name, (mainPath, root, paths)) in found)
             {
-                var stamp = Stamp(files);
+                var stamp = Stamp(paths);
                 if (plugins.TryGetValue(name, out var current) && current.Stamp == stamp)
                 {
                     continue;
                 }
 
-                byte[] bytes;
+                var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
                 try
                 {
-                    bytes = File.ReadAllBytes(mainPath);
+                    foreach (var path in paths)
+                    {
+                        files[Path.GetRelativePath(root, path).Replace('\\', '/')] = File.ReadAllBytes(path);
+                    }
                 }
-                catch (IOException e)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     errors = errors.SetItem(name, e.Message);
                     continue;
                 }
 
-                var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                var hash = PluginFiles.Hash(files);
                 if (current is not null && current.Sha256 == hash)
                 {
                     plugins = plugins.SetItem(name, current.WithStamp(stamp)); // touched, same content
                     continue;
                 }
 
+                PluginVersion next;
                 try
                 {
-                    var next = Load(name, mainPath, bytes, hash, stamp, (current?.Number ?? 0) + 1);
-                    plugins = plugins.SetItem(name, next);
-                    errors = errors.Remove(name);
-                    if (current is not null)
-                    {
-                        Retire(current);
-                    }
-
-                    changed = true;
+                    next = Load(name, mainPath, files, hash, stamp, (current?.Number ?? 0) + 1);
                 }
 #pragma warning disable CA1031 // a broken plugin is reported and skipped, never the host's crash
                 catch (Exception e)
 #pragma warning restore CA1031
                 {
                     errors = errors.SetItem(name, $"{e.GetType().Name}: {e.Message}");
+                    continue;
                 }
+
+                if (_store is { } store)
+                {
+                    try
+                    {
+                        // durable before current: an execution can only be pinned to a version every node can load
+                        store.SaveAsync(Name, name, hash, () => next.Archive, CancellationToken.None).GetAwaiter().GetResult();
+                    }
+#pragma warning disable CA1031 // the store is away: the previous version stays current, the next rescan retries
+                    catch (Exception e)
+#pragma warning restore CA1031
+                    {
+                        errors = errors.SetItem(name, $"cannot store version {hash[..12]}: {e.Message}");
+                        next.Context.Unload();
+                        continue;
+                    }
+                }
+
+                plugins = plugins.SetItem(name, next);
+                errors = errors.Remove(name);
+                if (current is not null)
+                {
+                    retire.Add(current);
+                }
+
+                changed = true;
             }
 
             foreach (var gone in plugins.Keys.Where(k => !found.ContainsKey(k)).ToList())
             {
-                Retire(plugins[gone]);
+                retire.Add(plugins[gone]);
                 plugins = plugins.Remove(gone);
                 errors = errors.Remove(gone);
                 changed = true;
@@ -264,26 +449,30 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
                 errors = errors.Remove(stale);
             }
 
-            _errors = errors;
-            if (changed)
+            lock (_scanGate)
             {
-                _plugins = plugins;
-                _versions = plugins.ToImmutableDictionary(p => p.Key, p => p.Value.Sha256, StringComparer.Ordinal);
-                // one action name, several plugins: the plugin whose name sorts first wins (documented)
-                var actions = ImmutableDictionary.CreateBuilder<string, ActionDescriptor>(StringComparer.Ordinal);
-                foreach (var p in plugins.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
+                foreach (var version in retire)
                 {
-                    foreach (var a in p.Actions)
-                    {
-                        actions.TryAdd(a.Name, a);
-                    }
+                    Retire(version);
                 }
 
-                _actions = actions.ToImmutable();
-            }
-            else
-            {
+                _errors = errors;
                 _plugins = plugins;
+                if (changed)
+                {
+                    _versions = plugins.ToImmutableDictionary(p => p.Key, p => p.Value.Sha256, StringComparer.Ordinal);
+                    // one action name, several plugins: the plugin whose name sorts first wins (documented)
+                    var actions = ImmutableDictionary.CreateBuilder<string, ActionDescriptor>(StringComparer.Ordinal);
+                    foreach (var p in plugins.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
+                    {
+                        foreach (var a in p.Actions)
+                        {
+                            actions.TryAdd(a.Name, a);
+                        }
+                    }
+
+                    _actions = actions.ToImmutable();
+                }
             }
         }
 
@@ -298,7 +487,7 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        lock (_scanGate)
+        lock (_rescanGate)
         {
             if (_disposed)
             {
@@ -310,6 +499,7 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
 
         _watcher?.Dispose();
         _timer.Dispose();
+        _maintenance?.Dispose();
     }
 
     private void OnFileEvent(object sender, FileSystemEventArgs e) => _timer.Change(_debounce, _poll);
@@ -335,7 +525,7 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
     // called under _scanGate
     private void Retire(PluginVersion version)
     {
-        if (IsHeld(version.Name, version.Sha256))
+        if (IsHeld(version.Name, version.Sha256) && !_kept.ContainsKey((version.Name, version.Sha256)))
         {
             _kept = _kept.SetItem((version.Name, version.Sha256), version); // an execution started on it: keep it until released
             return;
@@ -353,13 +543,13 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
     private bool IsHeld(string plugin, string sha256) =>
         _holds.Values.Any(h => h.TryGetValue(plugin, out var held) && held == sha256);
 
-    // plugin name -> (main assembly path, every file of the plugin)
-    private Dictionary<string, (string Main, List<string> Files)> Discover()
+    // plugin name -> (main assembly path, the folder its files are relative to, every file of the plugin)
+    private Dictionary<string, (string Main, string Root, List<string> Files)> Discover()
     {
-        var found = new Dictionary<string, (string, List<string>)>(StringComparer.Ordinal);
+        var found = new Dictionary<string, (string, string, List<string>)>(StringComparer.Ordinal);
         foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.dll", SearchOption.TopDirectoryOnly))
         {
-            found[Path.GetFileNameWithoutExtension(file)] = (file, [file]);
+            found[Path.GetFileNameWithoutExtension(file)] = (file, Directory, [file]);
         }
 
         foreach (var dir in System.IO.Directory.EnumerateDirectories(Directory))
@@ -368,7 +558,7 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
             var main = Path.Combine(dir, name + ".dll");
             if (File.Exists(main))
             {
-                found[name] = (main, System.IO.Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList());
+                found[name] = (main, dir, System.IO.Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList());
             }
         }
 
@@ -382,15 +572,24 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
             return info.Exists ? $"{f}:{info.Length}:{info.LastWriteTimeUtc.Ticks}" : f;
         }));
 
-    private PluginVersion Load(string name, string mainPath, byte[] bytes, string hash, string stamp, int number)
+    // number 0: loaded from a stored copy (origin says which), not from the folder
+    private PluginVersion Load(string name, string origin, IReadOnlyDictionary<string, byte[]> files, string hash, string stamp, int number)
     {
-        var context = new PluginLoadContext($"{Name}:{name}:v{number}", Path.GetDirectoryName(mainPath)!);
+        if (!files.TryGetValue(name + ".dll", out var main))
+        {
+            throw new InvalidDataException($"plugin {name} has no {name}.dll");
+        }
+
+        var context = new PluginLoadContext(number > 0 ? $"{Name}:{name}:v{number}" : $"{Name}:{name}:{hash[..12]}", files);
         try
         {
-            var assembly = context.LoadFromStream(new MemoryStream(bytes));
+            var assembly = context.LoadFromStream(new MemoryStream(main));
             var loadedAt = Clock.GetUtcNow();
             var version = assembly.GetName().Version?.ToString() ?? "0.0.0.0";
-            var definition = $"plugin {name} {version} (load {number}, sha256 {hash[..12]}) from {mainPath}";
+            var definition = number > 0
+                ? $"plugin {name} {version} (load {number}, sha256 {hash[..12]}) from {origin}"
+                : $"plugin {name} {version} (sha256 {hash[..12]}) from {origin}";
+            var archive = PluginFiles.Pack(files);
             var actions = new List<ActionDescriptor>();
             foreach (var type in ExportedTypes(assembly))
             {
@@ -401,11 +600,11 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
 
                 foreach (var attribute in type.GetCustomAttributes<ActionNameAttribute>())
                 {
-                    actions.Add(new PluginActionDescriptor(new ClassActionDescriptor(attribute.Name, type), name, definition, loadedAt));
+                    actions.Add(new PluginActionDescriptor(new ClassActionDescriptor(attribute.Name, type), name, hash, archive, definition, loadedAt));
                 }
             }
 
-            return new PluginVersion(name, number, version, mainPath, hash, stamp, loadedAt, actions, context);
+            return new PluginVersion(name, number, version, origin, hash, stamp, loadedAt, actions, context) { Archive = archive };
         }
         catch
         {
@@ -430,10 +629,10 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
 
 /// <summary>One loaded version of a plugin.</summary>
 /// <param name="Name">The plugin name (its assembly file name).</param>
-/// <param name="Number">1 for the first load, then one more per replacement.</param>
+/// <param name="Number">1 for the first load, then one more per replacement; 0 for a version loaded from its stored copy.</param>
 /// <param name="AssemblyVersion">The assembly's version.</param>
-/// <param name="Path">The main assembly's path.</param>
-/// <param name="Sha256">Hash of the main assembly's bytes.</param>
+/// <param name="Path">The main assembly's path (or where a stored copy came from).</param>
+/// <param name="Sha256">The version stamp: hash of the main assembly's bytes, or of all the files of a plugin folder.</param>
 /// <param name="Stamp">Sizes and times of the plugin's files when loaded.</param>
 /// <param name="LoadedAt">When it was loaded.</param>
 /// <param name="Actions">Its actions.</param>
@@ -441,5 +640,8 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
 public sealed record PluginVersion(string Name, int Number, string AssemblyVersion, string Path, string Sha256, string Stamp,
     DateTimeOffset LoadedAt, IReadOnlyList<ActionDescriptor> Actions, System.Runtime.Loader.AssemblyLoadContext Context)
 {
+    /// <summary>The version's files as a zip (what is stored and handed to executor processes).</summary>
+    public byte[] Archive { get; init; } = [];
+
     internal PluginVersion WithStamp(string stamp) => this with { Stamp = stamp };
 }

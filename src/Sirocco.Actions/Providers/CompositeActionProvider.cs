@@ -63,6 +63,8 @@ public sealed class CompositeActionProvider : IActionProvider
     /// <summary>
     /// Like <see cref="FindAsync(string, string?, CancellationToken)"/>, resolving the versioned providers named in
     /// <paramref name="versions"/> against the versions recorded there (a workflow execution's, from <see cref="CurrentVersions"/>).
+    /// A recorded version that is lost (<see cref="ActionVersionUnavailableException"/>) lets the later providers answer,
+    /// and is thrown when none has the action.
     /// </summary>
     /// <param name="name">The action name.</param>
     /// <param name="namespace">The namespace.</param>
@@ -72,18 +74,35 @@ public sealed class CompositeActionProvider : IActionProvider
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> versions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(versions);
+        ActionVersionUnavailableException? unavailable = null;
         foreach (var provider in Providers)
         {
-            var found = provider is IVersionedActionProvider versioned && versions.TryGetValue(provider.Name, out var recorded)
-                ? await versioned.FindAsync(name, @namespace, recorded, cancellationToken).ConfigureAwait(false)
-                : await provider.FindAsync(name, @namespace, cancellationToken).ConfigureAwait(false);
+            ActionDescriptor? found;
+            if (provider is IVersionedActionProvider versioned && versions.TryGetValue(provider.Name, out var recorded))
+            {
+                try
+                {
+                    found = await versioned.FindAsync(name, @namespace, recorded, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ActionVersionUnavailableException e)
+                {
+                    // the lost version may or may not have defined it: a later provider that has it answers, else this is the reason
+                    unavailable ??= e;
+                    continue;
+                }
+            }
+            else
+            {
+                found = await provider.FindAsync(name, @namespace, cancellationToken).ConfigureAwait(false);
+            }
+
             if (found is not null)
             {
                 return found;
             }
         }
 
-        return null;
+        return unavailable is null ? null : throw unavailable;
     }
 
     /// <summary>The delegates whose actions change in versions (what a workflow execution records when it starts).</summary>

@@ -13,7 +13,9 @@ public interface IVersionedActionProvider : IActionProvider
 
     /// <summary>
     /// The action as the given versions define it. A unit missing from <paramref name="versions"/> (added since) is
-    /// taken as it is now; a version no longer held (for example after a restart) falls back to the current one.
+    /// taken as it is now. A recorded version is never silently replaced by another: when it cannot be found anywhere
+    /// (not in memory, not in the provider's durable copy) and it may define the action, this throws
+    /// <see cref="ActionVersionUnavailableException"/>.
     /// </summary>
     /// <param name="name">The action name.</param>
     /// <param name="namespace">The namespace.</param>
@@ -29,4 +31,31 @@ public interface IVersionedActionProvider : IActionProvider
     /// <summary>Drops <paramref name="holder"/>'s hold; versions nobody holds and no longer current are unloaded.</summary>
     /// <param name="holder">The holder.</param>
     void Release(string holder);
+}
+
+/// <summary>
+/// A workflow execution is pinned to a version of a versioned provider's unit (a plugin version) that can no longer be
+/// found, so its action cannot run on the version it started with (and is never run on another one).
+/// </summary>
+public sealed class ActionVersionUnavailableException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ActionVersionUnavailableException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message naming the unit and version.</summary>
+    /// <param name="message">The message.</param>
+    public ActionVersionUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The cause.</param>
+    public ActionVersionUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }

@@ -59,10 +59,19 @@ public sealed class ProviderActionRunner : IActionRunner
     public async Task<EngineResult> RunAsync(RunAction request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var descriptor = _pins is { Enabled: true } && request.WorkflowExecutionId is { } executionId && _provider is CompositeActionProvider composite
+        ActionDescriptor? descriptor;
+        try
+        {
+            descriptor = _pins is { Enabled: true } && request.WorkflowExecutionId is { } executionId && _provider is CompositeActionProvider composite
                          && await _pins.ForExecutionAsync(executionId).ConfigureAwait(false) is { } versions
-            ? await composite.FindAsync(request.ActionName, null, versions, ct).ConfigureAwait(false)
-            : await _provider.FindAsync(request.ActionName, null, ct).ConfigureAwait(false);
+                ? await composite.FindAsync(request.ActionName, null, versions, ct).ConfigureAwait(false)
+                : await _provider.FindAsync(request.ActionName, null, ct).ConfigureAwait(false);
+        }
+        catch (ActionVersionUnavailableException e)
+        {
+            return EngineResult.Failed(e.Message); // pinned to a plugin version that is gone: never run another one
+        }
+
         if (descriptor is null)
         {
             return EngineResult.Failed($"not supported: action {request.ActionName} (no action provider for it)");
