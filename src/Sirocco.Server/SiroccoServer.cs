@@ -78,7 +78,13 @@ public sealed class SiroccoServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(runtime);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(SiroccoServer).Assembly.GetName().Name });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            // appsettings.json is read once: reloading it on change kept a file watcher thread (inotify) and its
+            // globbing code resident in every server for settings the server takes from its command line
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ApplicationName = typeof(SiroccoServer).Assembly.GetName().Name,
+        });
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Parse(options.Host), options.Port));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);

@@ -33,10 +33,19 @@ public static class DatabaseNames
             return Path.GetFullPath(database);
         }
 
-        var b = new NpgsqlConnectionStringBuilder(pg);
+        return DescribePostgres(pg);
+    }
+
+    // Npgsql's types only in methods of their own that are never inlined: a SQLite server then never loads the
+    // Npgsql assembly (about 1.4 MB resident with the component-model types its connection-string builder pulls in).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static string DescribePostgres(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
         return $"postgresql {b.Host}:{b.Port}/{b.Database}";
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static string FromUri(Uri uri)
     {
         var b = new NpgsqlConnectionStringBuilder { Host = uri.Host };

@@ -62,6 +62,7 @@ public sealed partial class SiroccoStore : IAsyncDisposable
     }
 
     /// <summary>Opens (migrating) a PostgreSQL database given its connection string; the database must exist.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps Npgsql unloaded on SQLite
     public static Task<SiroccoStore> OpenPostgresAsync(string connectionString, StoreOptions? options = null, CancellationToken ct = default)
     {
         options ??= new StoreOptions();
