@@ -72,23 +72,19 @@ public static class EngineWarmup
         var result = WorkflowEngine.Step(null, new StartWorkflow { Workflow = definitions.FindWorkflow("sirocco_warmup", "")! }, context);
         var state = result.State;
 
-        // the paths a host takes to store and reload a state
+        // the paths a host takes to store a state (loading one is left to the first restart that needs it)
         foreach (var task in state.Tasks)
         {
-            _ = EngineJson.Deserialize<TaskExecution>(EngineJson.Serialize(task));
+            _ = EngineJson.Serialize(task);
+            _ = Values.Json.Serialize(TaskResults.Of(state, task, null));
         }
 
         foreach (var action in state.Actions)
         {
-            _ = EngineJson.Deserialize<ActionExecution>(EngineJson.Serialize(action));
+            _ = EngineJson.Serialize(action);
         }
 
-        _ = EngineJson.Deserialize<WorkflowExecution>(EngineJson.Serialize(state.Workflow));
-        foreach (var task in state.Tasks)
-        {
-            _ = Values.Json.Serialize(TaskResults.Of(state, task, null));
-        }
-
+        _ = EngineJson.Serialize(state.Workflow);
         return state.Workflow;
     }
 }
