@@ -14,7 +14,7 @@ using Sirocco.Store;
 // HTTP: wall time, CPU time, commits and bytes allocated per run. For profiling the engine and the store (perf, dotnet-counters);
 // the figures to compare with Mistral come from bench.py against the server (docs/benchmarks.md).
 // Usage: dotnet run -c Release --project bench/Sirocco.Bench.Workloads [-- --repeat 3 --only chain50,items1000 --parallel 200]
-//        [--no-inline] [--no-cache] | --engine (the engine alone, in memory) | --scale (with-items over 1,000 and 10,000 items)
+//        [--no-inline] [--no-cache] [--database "<PostgreSQL connection string>"] | --engine (the engine alone, in memory) | --scale (with-items over 1,000 and 10,000 items)
 var repeat = int.Parse(Arg("--repeat") ?? "3", CultureInfo.InvariantCulture);
 var parallel = int.Parse(Arg("--parallel") ?? "200", CultureInfo.InvariantCulture);
 var only = Arg("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
@@ -29,7 +29,10 @@ if (args.Contains("--engine"))
 var dir = Directory.CreateTempSubdirectory("sirocco-bench-workloads-").FullName;
 try
 {
-    await using var store = await SiroccoStore.OpenSqliteAsync(Path.Combine(dir, "bench.db"), new StoreOptions());
+    // --database "<PostgreSQL connection string>": the same runs on PostgreSQL (an empty database; docs/benchmarks.md)
+    await using var store = Arg("--database") is { } database
+        ? await SiroccoStore.OpenDatabaseAsync(database, new StoreOptions())
+        : await SiroccoStore.OpenSqliteAsync(Path.Combine(dir, "bench.db"), new StoreOptions());
     // --no-inline: std.noop/std.echo go through action requests and the executor (one step per result, as any real
     // action); --no-cache: every step loads its execution's state from the store.
     await using var runtime = new SiroccoRuntime(store, new RuntimeOptions
