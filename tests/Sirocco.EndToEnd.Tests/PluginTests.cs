@@ -244,6 +244,32 @@ public sealed class PluginVersionPinningTests : IDisposable
         Assert.Contains("Sirocco.Samples.Plugin version " + pinned["Sirocco.Samples.Plugin"], lost.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_plugin_folder_is_versioned_by_all_its_files()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Path.Combine(_dir, "Sirocco.Samples.Plugin");
+        Directory.CreateDirectory(folder);
+        var main = Path.Combine(folder, "Sirocco.Samples.Plugin.dll");
+        File.Copy(PluginServerProcess.SamplePlugin("1.0.0"), main);
+        await File.WriteAllTextAsync(Path.Combine(folder, "settings.json"), "{\"a\": 1}", ct);
+        using var provider = new Sirocco.Actions.Providers.Plugins.PluginActionProvider(_dir, pollInterval: TimeSpan.FromHours(1));
+        var before = provider.CurrentVersions;
+        provider.Hold("execution-1", before);
+
+        // a changed file beside the assembly is a new version; the execution keeps the one it started with
+        await File.WriteAllTextAsync(Path.Combine(folder, "settings.json"), "{\"a\": 2}", ct);
+        Assert.True(provider.Rescan());
+        Assert.NotEqual(before["Sirocco.Samples.Plugin"], provider.CurrentVersions["Sirocco.Samples.Plugin"]);
+        Assert.Single(provider.KeptVersions);
+        Assert.Equal("1.0.0", await VersionOfAsync(await provider.FindAsync("sample.greet", null, before, ct)));
+
+        // a pin recorded before versions covered every file (the main assembly's hash) still names the current version
+        var mainHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(main, ct)));
+        Assert.Equal("1.0.0", await VersionOfAsync(await provider.FindAsync("sample.greet", null,
+            new Dictionary<string, string> { ["Sirocco.Samples.Plugin"] = mainHash }, ct)));
+    }
+
     private static async Task SwapAndResolveAsync(Sirocco.Actions.Providers.Plugins.PluginActionProvider provider, string target,
         IReadOnlyDictionary<string, string> v1)
     {

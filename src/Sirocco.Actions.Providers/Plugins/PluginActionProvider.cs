@@ -152,7 +152,7 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
             PluginVersion? version;
             if (versions.TryGetValue(plugin, out var sha))
             {
-                version = plugins.TryGetValue(plugin, out var current) && current.Sha256 == sha
+                version = plugins.TryGetValue(plugin, out var current) && current.Is(sha)
                     ? current
                     : _kept.GetValueOrDefault((plugin, sha)) ?? await LoadStoredAsync(plugin, sha, cancellationToken).ConfigureAwait(false);
                 if (version is null)
@@ -199,7 +199,7 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(plugin);
         ArgumentNullException.ThrowIfNull(sha256);
-        var version = _plugins.TryGetValue(plugin, out var current) && current.Sha256 == sha256 ? current : _kept.GetValueOrDefault((plugin, sha256));
+        var version = _plugins.TryGetValue(plugin, out var current) && current.Is(sha256) ? current : _kept.GetValueOrDefault((plugin, sha256));
         if (version is null && archive is not null && await archive(cancellationToken).ConfigureAwait(false) is { } bytes)
         {
             version = AddStored(plugin, sha256, bytes, "the server's copy");
@@ -223,12 +223,13 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        _store = store;
-        _retention = retention ?? TimeSpan.FromHours(1);
-        if (_retention <= (maintenancePeriod ?? TimeSpan.FromMinutes(10)))
+        if ((retention ?? TimeSpan.FromHours(1)) <= (maintenancePeriod ?? TimeSpan.FromMinutes(10)))
         {
             throw new ArgumentException("the retention must be longer than the maintenance period (other nodes mark their versions once a period)", nameof(retention));
         }
+
+        _retention = retention ?? TimeSpan.FromHours(1);
+        _store = store;
 
         await SaveCurrentAsync(cancellationToken).ConfigureAwait(false);
         var period = maintenancePeriod ?? TimeSpan.FromMinutes(10);
@@ -604,7 +605,11 @@ public sealed class PluginActionProvider : IVersionedActionProvider, IDisposable
                 }
             }
 
-            return new PluginVersion(name, number, version, origin, hash, stamp, loadedAt, actions, context) { Archive = archive };
+            return new PluginVersion(name, number, version, origin, hash, stamp, loadedAt, actions, context)
+            {
+                Archive = archive,
+                MainSha256 = files.Count == 1 ? hash : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(main)),
+            };
         }
         catch
         {
@@ -642,6 +647,12 @@ public sealed record PluginVersion(string Name, int Number, string AssemblyVersi
 {
     /// <summary>The version's files as a zip (what is stored and handed to executor processes).</summary>
     public byte[] Archive { get; init; } = [];
+
+    /// <summary>Hash of the main assembly alone (what executions pinned before migration 0010 recorded for a plugin folder).</summary>
+    public string MainSha256 { get; init; } = "";
+
+    // a pin names this version: its hash, or (recorded before the hash covered a folder's every file) its main assembly's
+    internal bool Is(string sha256) => Sha256 == sha256 || MainSha256 == sha256;
 
     internal PluginVersion WithStamp(string stamp) => this with { Stamp = stamp };
 }
