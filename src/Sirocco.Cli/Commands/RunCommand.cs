@@ -139,7 +139,8 @@ public static partial class RunCommand
                 }
             }
 
-            var runtime = new SiroccoRuntime(store);
+            // One execution and exit: the warm-up would only compile, beside it, what this execution compiles anyway.
+            var runtime = new SiroccoRuntime(store, new RuntimeOptions { WarmUp = false });
             await using (runtime.ConfigureAwait(false))
             {
                 var changes = Channel.CreateUnbounded<ExecutionChange>(new UnboundedChannelOptions { SingleReader = true });
