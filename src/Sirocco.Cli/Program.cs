@@ -8,6 +8,7 @@ internal static class Program
 {
     private static Task<int> Main(string[] args)
     {
+        ProcessTuning.ApplyBeforeStart(args);
         var root = new RootCommand("Sirocco: a workflow service that speaks OpenStack Mistral's workflow language v2 and REST API v2");
         foreach (var command in DiscoverCommands())
         {

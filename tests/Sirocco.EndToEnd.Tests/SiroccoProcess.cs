@@ -14,6 +14,9 @@ public class SiroccoProcess : IAsyncLifetime
 
     public string Dir => _dir;
 
+    /// <summary>The server's process id.</summary>
+    public int Pid => _process?.Id ?? throw new InvalidOperationException("not started");
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_dir);
@@ -22,6 +25,18 @@ public class SiroccoProcess : IAsyncLifetime
         foreach (var a in new[] { dll, "server", "--port", "0", "--db", Path.Combine(_dir, "sirocco.db") }.Concat(ExtraArguments(_dir)))
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in ExtraEnvironment())
+        {
+            if (value is null)
+            {
+                psi.Environment.Remove(name);
+            }
+            else
+            {
+                psi.Environment[name] = value;
+            }
         }
 
         _process = Process.Start(psi)!;
@@ -44,6 +59,9 @@ public class SiroccoProcess : IAsyncLifetime
 
     /// <summary>More <c>sirocco server</c> arguments (a derived fixture's plugin folder, ...); may prepare files in <paramref name="dir"/>.</summary>
     protected virtual IEnumerable<string> ExtraArguments(string dir) => [];
+
+    /// <summary>Environment variables set for the server process (on top of the test's own; a null value removes one).</summary>
+    protected virtual IEnumerable<(string Name, string? Value)> ExtraEnvironment() => [];
 
     private static async Task DrainAsync(StreamReader reader)
     {
