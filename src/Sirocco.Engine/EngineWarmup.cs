@@ -64,7 +64,13 @@ public static class EngineWarmup
         """;
 
     /// <summary>Runs the warm-up workflow to its end; returns the finished execution (SUCCESS unless the engine is broken).</summary>
-    public static WorkflowExecution Run()
+    public static WorkflowExecution Run() => RunState().Workflow;
+
+    /// <summary>
+    /// Runs the warm-up workflow to its end; returns its whole state (fresh ids each call), which a host may pass through
+    /// its store's write path without keeping it (<c>SiroccoStore.WarmUpWritePathAsync</c>).
+    /// </summary>
+    public static ExecutionState RunState()
     {
         var definitions = new InMemoryDefinitions();
         definitions.AddWorkflows(Text);
@@ -85,6 +91,6 @@ public static class EngineWarmup
         }
 
         _ = EngineJson.Serialize(state.Workflow);
-        return state.Workflow;
+        return state;
     }
 }

@@ -38,13 +38,24 @@ public interface IIdGenerator
     string NewId();
 }
 
-/// <summary>Random (version 4) UUIDs: the production id generator.</summary>
+/// <summary>
+/// Time-ordered (version 7, RFC 9562) UUIDs: the production id generator. Still UUID strings to every client (Mistral's
+/// are version 4), but ids made one after another sort one after another, as text too.
+/// </summary>
+/// <remarks>
+/// Every table is keyed and indexed by id. Random ids put each new row on a random page of those B-trees, so a step
+/// that inserts a hundred task and action rows dirtied (and the write-ahead log copied) nearly every leaf page of each
+/// id index: ~190 pages, 770 KB of log per chain of 50 tasks. Ordered ids land on the last pages.
+/// Layout: 48 bits of Unix milliseconds, the version nibble, a 12-bit sequence that keeps ids made within one
+/// millisecond in order (process-wide; it borrows the next millisecond when it runs out), the variant bits and 62
+/// random bits from the operating system's cryptographic source.
+/// </remarks>
 public sealed class GuidIdGenerator : IIdGenerator
 {
     /// <summary>The shared instance.</summary>
     public static readonly GuidIdGenerator Instance = new();
 
-    private const int BufferSize = 16 * 256;
+    private const int BufferSize = 8 * 512;
 
     [ThreadStatic]
     private static byte[]? t_buffer;
@@ -52,11 +63,25 @@ public sealed class GuidIdGenerator : IIdGenerator
     [ThreadStatic]
     private static int t_next;
 
+    // (Unix milliseconds << 12) | sequence of the last id made in this process
+    private static long s_last;
+
     /// <inheritdoc/>
     public string NewId()
     {
-        // Guid.NewGuid asks the OS for 16 random bytes per call (a system call on Linux), and a step makes two ids per
-        // task: the bytes come from the same cryptographic source, 256 ids' worth at a time, per thread.
+        long stamp;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 12;
+        while (true)
+        {
+            var last = Volatile.Read(ref s_last);
+            stamp = Math.Max(now, last + 1);
+            if (Interlocked.CompareExchange(ref s_last, stamp, last) == last)
+            {
+                break;
+            }
+        }
+
+        // the random part: 8 bytes per id, read from the OS 512 ids' worth at a time, per thread
         var buffer = t_buffer;
         if (buffer is null || t_next >= BufferSize)
         {
@@ -64,13 +89,21 @@ public sealed class GuidIdGenerator : IIdGenerator
             OsRandom.Fill(buffer);
             t_next = 0;
         }
-        var bytes = buffer.AsSpan(t_next, 16);
-        t_next += 16;
-        // Guid's byte order is little-endian for its first three fields: byte 7 holds the version nibble (4),
-        // byte 8 the variant bits (10xx), as RFC 9562 places them.
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
+
+        Span<byte> bytes = stackalloc byte[16];
+        var millis = stamp >> 12;
+        var sequence = (int)(stamp & 0xFFF);
+        for (var k = 0; k < 6; k++)
+        {
+            bytes[k] = (byte)(millis >> (8 * (5 - k)));
+        }
+
+        bytes[6] = (byte)(0x70 | (sequence >> 8));
+        bytes[7] = (byte)sequence;
+        buffer.AsSpan(t_next, 8).CopyTo(bytes[8..]);
+        t_next += 8;
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes).ToString();
+        return new Guid(bytes, bigEndian: true).ToString();
     }
 }
 

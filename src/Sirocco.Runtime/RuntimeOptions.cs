@@ -25,8 +25,11 @@ public sealed record RuntimeOptions
     public bool RunCheapActionsInline { get; init; } = true;
 
     /// <summary>
-    /// On start, an engine node runs a small built-in workflow in memory in the background (<see cref="Engine.EngineWarmup"/>),
-    /// so that the first real executions do not pay for compiling the engine's common paths. Nothing is stored.
+    /// On start, an engine node runs a small built-in workflow in memory in the background (<see cref="Engine.EngineWarmup"/>)
+    /// and passes its state through the store's write path in transactions it rolls back
+    /// (<see cref="Store.SiroccoStore.WarmUpWritePathAsync"/>), so that the first real executions do not pay for
+    /// compiling the engine's and the store's common paths. Nothing is kept. (<c>sirocco server</c> also sends itself
+    /// requests that change nothing.)
     /// </summary>
     public bool WarmUp { get; init; } = true;
 

@@ -191,28 +191,43 @@ public sealed class SiroccoRuntime : IAsyncDisposable
 
         if (engine && Options.WarmUp)
         {
-            _loops.Add(Task.Run(WarmUp, CancellationToken.None));
+            _loops.Add(Task.Run(() => WarmUpAsync(stop), CancellationToken.None));
         }
 
         _host.Wake();
         _executor.Wake();
     }
 
-    private void WarmUp()
+    // Rounds of the store's write path: enough calls for the runtime to recompile the framework code on it (ASP.NET,
+    // System.Text.Json, the SQLite wrapper: precompiled, replaced by optimised code after ~30 calls) before the first
+    // executions, instead of while they run.
+    private const int StoreWarmUpRounds = 40;
+
+    private async Task WarmUpAsync(CancellationToken stop)
     {
         try
         {
-            var execution = Engine.EngineWarmup.Run();
+            var state = Engine.EngineWarmup.RunState();
+            var execution = state.Workflow;
             if (execution.State != States.Success)
             {
                 Options.Warn($"the engine's warm-up workflow ended in {execution.State}: {execution.StateInfo}");
+                return;
             }
+
+            for (var round = 0; round < StoreWarmUpRounds && !stop.IsCancellationRequested; round++)
+            {
+                await Store.WarmUpWritePathAsync(state, stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
         }
 #pragma warning disable CA1031 // the warm-up is an optimisation: whatever it hits is reported, never fatal
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Options.Warn($"the engine's warm-up workflow failed: {e.Message}");
+            Options.Warn($"the warm-up failed: {e.Message}");
         }
     }
 
@@ -348,7 +363,7 @@ public sealed class SiroccoRuntime : IAsyncDisposable
             DefinitionLookup.FindWorkflow(c, null, request.WorkflowIdentifier, request.WorkflowNamespace)), ct).ConfigureAwait(false)
             ?? throw new EntityNotFoundException(
                 $"Workflow not found [workflow_identifier={request.WorkflowIdentifier}, namespace={request.WorkflowNamespace}]");
-        var id = request.ExecutionId ?? Guid.NewGuid().ToString();
+        var id = request.ExecutionId ?? Sirocco.Engine.GuidIdGenerator.Instance.NewId();
         var start = new StartWorkflow
         {
             Workflow = definition,

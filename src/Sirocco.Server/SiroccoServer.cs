@@ -62,7 +62,13 @@ public sealed class SiroccoServer : IAsyncDisposable
             var app = Build(options, store, runtime);
             await app.StartAsync(ct).ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new SiroccoServer(app, store, runtime, new Uri(address.EndsWith('/') ? address : address + "/"));
+            var server = new SiroccoServer(app, store, runtime, new Uri(address.EndsWith('/') ? address : address + "/"));
+            if (options.Runtime.WarmUp && options.Runtime.Roles.HasFlag(NodeRoles.Engine))
+            {
+                _ = Task.Run(() => HttpWarmup.RunAsync(server.BaseUri, app.Lifetime.ApplicationStopping), CancellationToken.None);
+            }
+
+            return server;
         }
         catch
         {

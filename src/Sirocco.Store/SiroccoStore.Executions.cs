@@ -31,6 +31,37 @@ public sealed partial class SiroccoStore
         public long NextSequence { get; set; }
     }
 
+    /// <summary>
+    /// Writes a finished execution's rows the way a step's commit does, reads them back the way a restart does, and rolls
+    /// it all back: nothing is kept or visible, but the SQL, the row serialisation and the database's own code paths are
+    /// compiled and warm before the first real execution commits. Takes the write gate like any write.
+    /// </summary>
+    public async Task WarmUpWritePathAsync(ExecutionState state, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var gated = Dialect.SingleWriter;
+        if (gated)
+        {
+            await _writeGate.WaitAsync(ct).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await using var connection = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+            await using var tx = await Dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);
+            await SaveStateAsync(connection, tx, state, state.Tasks.Select(t => t.Id), state.Actions.Select(a => a.Id), ct).ConfigureAwait(false);
+            _ = await LoadVersionedStateAsync(connection, tx, state.Workflow.Id, ct).ConfigureAwait(false);
+            await tx.RollbackAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (gated)
+            {
+                _writeGate.Release();
+            }
+        }
+    }
+
     internal static async Task<ExecutionState?> LoadStateAsync(DbConnection c, DbTransaction? tx, string executionId, CancellationToken ct) =>
         (await LoadVersionedStateAsync(c, tx, executionId, ct).ConfigureAwait(false)).State;
 

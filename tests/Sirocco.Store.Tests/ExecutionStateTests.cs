@@ -44,6 +44,31 @@ public abstract class ExecutionStateTests(StoreKind kind, PostgresServer postgre
     }
 
     [Fact]
+    public async Task The_write_path_warm_up_keeps_nothing_and_leaves_the_store_writable()
+    {
+        await using var db = await TempDatabase.CreateAsync(kind, postgres);
+        await using var store = await db.OpenAsync();
+        var warm = Sirocco.Engine.EngineWarmup.RunState();
+        Assert.NotEmpty(warm.Tasks);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await store.WarmUpWritePathAsync(warm, Ct);
+        }
+
+        foreach (var table in new[] { "workflow_executions", "task_executions", "action_executions" })
+        {
+            var count = await store.ReadAsync((c, ct) => Db.ScalarAsync(c, null, $"SELECT COUNT(*) FROM {table}", ct), Ct);
+            Assert.Equal(0L, Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await Assert.ThrowsAsync<EntityNotFoundException>(() => store.GetExecutionAsync(warm.Workflow.Id, Ct));
+        // the same state can still be stored for real afterwards: nothing of the warm-up is left holding its ids
+        await store.WriteAsync((c, tx, ct) => SiroccoStore.SaveStateAsync(c, tx, warm, warm.Tasks.Select(t => t.Id), warm.Actions.Select(a => a.Id), ct), Ct);
+        Assert.Equal(warm.Tasks.Count, (await store.GetExecutionAsync(warm.Workflow.Id, Ct)).Tasks.Count);
+    }
+
+    [Fact]
     public async Task Saved_state_loads_back_with_every_record_and_value_kind()
     {
         await using var db = await TempDatabase.CreateAsync(kind, postgres);

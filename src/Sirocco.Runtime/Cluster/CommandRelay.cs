@@ -34,7 +34,7 @@ internal sealed class CommandRelay
             throw new EngineUnavailableException("no engine node is running: the request was not carried out (start a node with the engine role)");
         }
 
-        var id = Guid.NewGuid().ToString();
+        var id = Sirocco.Engine.GuidIdGenerator.Instance.NewId();
         var wake = new WakeSignal();
         _waiting[id] = wake;
         try

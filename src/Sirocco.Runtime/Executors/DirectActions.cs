@@ -53,7 +53,7 @@ internal sealed class DirectActions
         var now = _store.Clock.GetUtcNow().UtcDateTime;
         var record = new ActionExecution
         {
-            Id = Guid.NewGuid().ToString(),
+            Id = GuidIdGenerator.Instance.NewId(),
             Name = descriptor.Name,
             Description = request.Description,
             State = States.Running,

@@ -135,7 +135,7 @@ public sealed class CronScheduler
             var nowMs = _store.Clock.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var dueTime in plan.Fire)
             {
-                var executionId = Guid.NewGuid().ToString();
+                var executionId = Sirocco.Engine.GuidIdGenerator.Instance.NewId();
                 var start = new StartWorkflow
                 {
                     Workflow = definition,
