@@ -121,6 +121,9 @@ public sealed class SiroccoRuntime : IAsyncDisposable
     /// <summary>Cron triggers: create (Mistral's rules), get, delete; creations wake this node's scheduler.</summary>
     public CronTriggerService CronTriggers { get; }
 
+    /// <summary>Completes when the start-up warm-up (<see cref="RuntimeOptions.WarmUp"/>) has ended, or at once without one.</summary>
+    public Task WarmedUp { get; private set; } = Task.CompletedTask;
+
     /// <summary>This node's cron scheduler (runs when <see cref="Scheduling.CronOptions.Enabled"/>).</summary>
     public CronScheduler CronScheduler => _cron;
 
@@ -191,7 +194,9 @@ public sealed class SiroccoRuntime : IAsyncDisposable
 
         if (engine && Options.WarmUp)
         {
-            _loops.Add(Task.Run(() => WarmUpAsync(stop), CancellationToken.None));
+            var warmUp = Task.Run(() => WarmUpAsync(stop), CancellationToken.None);
+            WarmedUp = warmUp;
+            _loops.Add(warmUp);
         }
 
         _host.Wake();

@@ -59,13 +59,15 @@ public sealed class SiroccoServer : IAsyncDisposable
             await ActionProviderSetup.AttachStoreAsync(providers, store, ct).ConfigureAwait(false);
             // recover what a previous process left before taking requests
             await runtime.StartAsync(ct).ConfigureAwait(false);
-            var app = Build(options, store, runtime);
+            var warmUp = options.Runtime.WarmUp && options.Runtime.Roles.HasFlag(NodeRoles.Engine);
+            var gate = warmUp ? new WarmupGate() : WarmupGate.Opened();
+            var app = Build(options, store, runtime, gate);
             await app.StartAsync(ct).ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var server = new SiroccoServer(app, store, runtime, new Uri(address.EndsWith('/') ? address : address + "/"));
-            if (options.Runtime.WarmUp && options.Runtime.Roles.HasFlag(NodeRoles.Engine))
+            if (warmUp)
             {
-                _ = Task.Run(() => HttpWarmup.RunAsync(server.BaseUri, app.Lifetime.ApplicationStopping), CancellationToken.None);
+                _ = Task.Run(() => HttpWarmup.RunAsync(server.BaseUri, runtime.WarmedUp, gate, app.Lifetime.ApplicationStopping), CancellationToken.None);
             }
 
             return server;
@@ -79,7 +81,7 @@ public sealed class SiroccoServer : IAsyncDisposable
     }
 
     /// <summary>Builds the web application over an open store (endpoints, error handling, OpenAPI).</summary>
-    public static WebApplication Build(ServerOptions options, SiroccoStore store, SiroccoRuntime runtime)
+    public static WebApplication Build(ServerOptions options, SiroccoStore store, SiroccoRuntime runtime, WarmupGate? gate = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
@@ -113,6 +115,11 @@ public sealed class SiroccoServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+        if (gate is not null)
+        {
+            app.Use(gate.InvokeAsync);
+        }
+
         app.Use(ErrorHandling.InvokeAsync);
         app.UseStatusCodePages(async ctx =>
         {
